@@ -1,0 +1,105 @@
+#pragma once
+// The resolved, validated experiment: every setting with its default, as plain
+// structs handed down to each stage. Parsed and checked in one place
+// (config_parser.cc); the list of fields lives in config_fields.h.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace wb {
+
+struct ExperimentSection {
+  std::string name;          // defaults to the TOML file's stem
+  int64_t seed = 42;
+  std::string device = "auto";  // auto | cpu | cuda
+  int64_t threads = 0;          // 0: all hardware threads
+};
+
+struct EcommerceSection {
+  int64_t users = 20000;
+  int64_t items = 5000;
+  int64_t categories = 50;
+  double purchases_per_user = 8.0;
+  double zipf_exponent = 1.0;
+  int64_t categories_per_user = 2;
+  double in_category_probability = 0.9;
+  int64_t seed = 1;  // kept apart from experiment.seed so replicate seeds share one graph
+};
+
+struct GraphSection {
+  std::string path;       // an edge list; relative paths resolve against the TOML file
+  std::string generator;  // "ecommerce", instead of a path
+  bool directed = false;
+  bool weighted = false;
+  std::string separator = "auto";  // auto | whitespace | tab | comma
+  bool header = false;
+  std::string comment_prefixes = "#%";
+  std::string self_loops = "drop";   // drop | keep
+  std::string duplicates = "first";  // first | sum | max | error
+  EcommerceSection ecommerce;
+};
+
+struct WalkSection {
+  std::string sampler = "node2vec";  // a name in the walk sampler registry
+  int64_t walks_per_node = 10;
+  int64_t walk_length = 80;
+  double p = 1.0;
+  double q = 1.0;
+  double max_alias_memory_gb = 8.0;  // the exact node2vec sampler refuses larger tables
+};
+
+struct TrainSection {
+  std::string trainer = "torch";  // a name in the trainer registry
+  int64_t dimension = 128;
+  int64_t window = 10;
+  bool dynamic_window = true;  // word2vec's random shrinking of the window
+  int64_t negatives = 5;
+  double negative_exponent = 0.75;
+  int64_t epochs = 1;
+  double learning_rate = 0.025;
+  double final_learning_rate_fraction = 1e-4;
+  std::string lr_schedule = "linear";  // linear | constant
+  int64_t batch_size = 1024;
+  std::string amp = "off";  // off | bf16 | fp16
+  int64_t log_every = 100;  // steps between recorded loss points
+};
+
+struct EvalSection {
+  std::string task = "link_prediction";  // link_prediction | none
+  double test_fraction = 0.5;
+  std::vector<std::string> operators = {"hadamard", "average", "weighted_l1", "weighted_l2"};
+  double classifier_l2 = 1.0;
+  int64_t split_seed = 1;
+};
+
+struct ExportSection {
+  std::vector<std::string> formats = {"npy", "pt", "word2vec"};
+  std::string directory;  // empty: runs/artifacts/run-<id>
+};
+
+struct ExperimentConfig {
+  std::string source_path;  // the TOML file it came from
+  ExperimentSection experiment;
+  GraphSection graph;
+  WalkSection walk;
+  TrainSection train;
+  EvalSection eval;
+  ExportSection export_;
+};
+
+// Reads, merges `overrides` ("section.key=value", values in TOML syntax; a bare
+// word is taken as a string) and validates. Throws ConfigError naming the file,
+// line and key of the first problem.
+ExperimentConfig load_experiment_config(const std::string& path,
+                                        const std::vector<std::string>& overrides = {});
+ExperimentConfig parse_experiment_config(const std::string& toml_text,
+                                         const std::string& source_name,
+                                         const std::vector<std::string>& overrides = {});
+
+// The full resolved config, defaults included, as TOML text.
+std::string to_toml(const ExperimentConfig& config);
+// "section.key" -> value text, for the run store and comparisons.
+std::vector<std::pair<std::string, std::string>> flatten(const ExperimentConfig& config);
+
+}  // namespace wb

@@ -1,0 +1,121 @@
+#include "graph/edge_list_reader.h"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/errors.h"
+#include "io/line_reader.h"
+
+namespace wb {
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_blank(s.front()) || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (is_blank(s.back()) || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+void split_fields(std::string_view line, Separator separator, std::vector<std::string_view>& out) {
+  out.clear();
+  if (separator == Separator::kAuto) {
+    separator = line.find(',') != std::string_view::npos ? Separator::kComma
+                                                          : Separator::kWhitespace;
+  }
+  if (separator == Separator::kWhitespace) {
+    size_t i = 0;
+    while (i < line.size()) {
+      while (i < line.size() && is_blank(line[i])) ++i;
+      const size_t start = i;
+      while (i < line.size() && !is_blank(line[i])) ++i;
+      if (i > start) out.push_back(line.substr(start, i - start));
+    }
+    return;
+  }
+  const char delimiter = separator == Separator::kTab ? '\t' : ',';
+  size_t start = 0;
+  while (true) {
+    const size_t end = line.find(delimiter, start);
+    out.push_back(trim(line.substr(start, end - start)));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+}
+
+float parse_weight(std::string_view text, const std::string& path, int64_t line) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    throw DataError(located(path, line, "weight '" + std::string(text) + "' is not a number"));
+  }
+  if (!std::isfinite(value) || value <= 0 || value > std::numeric_limits<float>::max()) {
+    throw DataError(located(path, line, "weight '" + std::string(text) +
+                                            "' must be a finite number > 0"));
+  }
+  return static_cast<float>(value);
+}
+
+class NodeIndex {
+ public:
+  explicit NodeIndex(EdgeList& edges) : edges_(edges) {}
+  NodeId id_of(std::string_view name, const std::string& path, int64_t line) {
+    auto found = index_.find(std::string(name));
+    if (found != index_.end()) return found->second;
+    if (edges_.node_ids.size() >= static_cast<size_t>(std::numeric_limits<NodeId>::max())) {
+      throw DataError(located(path, line, "more than 2^31-1 distinct nodes"));
+    }
+    const auto id = static_cast<NodeId>(edges_.node_ids.size());
+    edges_.node_ids.emplace_back(name);
+    index_.emplace(edges_.node_ids.back(), id);
+    return id;
+  }
+
+ private:
+  EdgeList& edges_;
+  std::unordered_map<std::string, NodeId> index_;
+};
+
+}  // namespace
+
+EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format) {
+  LineReader reader(path);
+  EdgeList edges;
+  NodeIndex nodes(edges);
+  std::string raw;
+  std::vector<std::string_view> fields;
+  bool header_pending = format.header;
+  const size_t needed = format.weighted ? 3 : 2;
+  while (reader.next(raw)) {
+    std::string_view line = raw;
+    if (reader.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    line = trim(line);
+    if (line.empty() || format.comment_prefixes.find(line.front()) != std::string::npos) continue;
+    if (header_pending) {
+      header_pending = false;
+      continue;
+    }
+    split_fields(line, format.separator, fields);
+    const int64_t number = reader.line_number();
+    if (fields.size() < needed) {
+      throw DataError(located(path, number,
+                              "expected " + std::to_string(needed) + " columns (source target" +
+                                  (format.weighted ? " weight" : "") + "), found " +
+                                  std::to_string(fields.size())));
+    }
+    for (size_t i = 0; i < 2; ++i) {
+      if (fields[i].empty()) throw DataError(located(path, number, "empty node id"));
+    }
+    edges.src.push_back(nodes.id_of(fields[0], path, number));
+    edges.dst.push_back(nodes.id_of(fields[1], path, number));
+    if (format.weighted) edges.weight.push_back(parse_weight(fields[2], path, number));
+  }
+  if (edges.src.empty()) throw DataError(located(path, 0, "no edges found (empty graph)"));
+  return edges;
+}
+
+}  // namespace wb

@@ -1,0 +1,32 @@
+#pragma once
+// First-order neighbour choice: uniform for unweighted graphs, by edge weight
+// (one alias table per node, O(E) memory) for weighted ones. Every sampler
+// builds on it.
+#include <vector>
+
+#include "core/alias_table.h"
+#include "graph/graph.h"
+
+namespace wb {
+
+class NeighborSampler {
+ public:
+  void prepare(const Graph& graph);
+  // An arc index into graph.targets; the node must have out-arcs.
+  int64_t sample_arc(NodeId node, Rng& rng) const {
+    const int64_t begin = graph_->offsets[node];
+    const int64_t degree = graph_->offsets[node + 1] - begin;
+    if (probability_.empty()) return begin + static_cast<int64_t>(rng.below(degree));
+    return begin + draw_alias(probability_.data() + begin, alias_.data() + begin, degree, rng);
+  }
+  int64_t memory_bytes() const {
+    return static_cast<int64_t>(probability_.size() * (sizeof(float) + sizeof(int32_t)));
+  }
+
+ private:
+  const Graph* graph_ = nullptr;
+  std::vector<float> probability_;  // per arc, local to its node's range
+  std::vector<int32_t> alias_;
+};
+
+}  // namespace wb

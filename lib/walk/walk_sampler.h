@@ -1,0 +1,61 @@
+#pragma once
+// Random-walk samplers: an interface plus a registry keyed by the name used in
+// TOML (walk.sampler). A sampler prepares its tables once, then produces one
+// walk at a time from a private generator, so walks can be made on any number
+// of threads and still come out identical for the same seed.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/progress.h"
+#include "core/random.h"
+#include "graph/graph.h"
+
+namespace wb {
+
+struct WalkOptions {
+  int64_t walks_per_node = 10;
+  int64_t walk_length = 80;
+  double p = 1.0;
+  double q = 1.0;
+  uint64_t seed = 42;
+  int threads = 1;
+  double max_alias_memory_gb = 8.0;
+};
+
+// walks_per_node * num_nodes walks of walk_length nodes each, row-major. Walk
+// w starts at node w % num_nodes. A walk that reaches a node without out-arcs
+// stops there; the rest of its row is kNoNode.
+struct Walks {
+  static constexpr NodeId kNoNode = -1;
+  int64_t num_walks = 0;
+  int64_t walk_length = 0;
+  std::vector<NodeId> nodes;
+
+  const NodeId* walk(int64_t w) const { return nodes.data() + w * walk_length; }
+  int64_t steps() const;  // transitions taken, summed over all walks
+};
+
+class WalkSampler {
+ public:
+  virtual ~WalkSampler() = default;
+  // Builds whatever tables the sampler needs; called once per graph.
+  virtual void prepare(const Graph& graph, const WalkOptions& options,
+                       const Progress& progress) = 0;
+  // Writes one walk of `length` nodes starting at `start`; returns the nodes
+  // written (fewer when it hits a dead end).
+  virtual int64_t walk(NodeId start, int64_t length, Rng& rng, NodeId* out) const = 0;
+  // Bytes held by the prepared tables, for the run's cost report.
+  virtual int64_t memory_bytes() const { return 0; }
+};
+
+// Known names: "uniform", "node2vec", "node2vec-rejection". Throws ConfigError
+// naming walk.sampler for anything else.
+std::unique_ptr<WalkSampler> make_walk_sampler(const std::string& name);
+std::vector<std::string> walk_sampler_names();
+
+// Prepares the sampler and runs every walk on options.threads threads.
+Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
+                     const Progress& progress);
+
+}  // namespace wb
