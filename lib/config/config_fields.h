@@ -72,6 +72,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("window", c.train.window, IntRange{1, 10'000});
   v.field("dynamic_window", c.train.dynamic_window);
   v.field("negatives", c.train.negatives, IntRange{1, 1'000});
+  v.field("negative_sampler", c.train.negative_sampler, Choices{});
   v.field("negative_exponent", c.train.negative_exponent, RealRange{0.0, 2.0});
   v.field("epochs", c.train.epochs, IntRange{1, 100'000});
   v.field("learning_rate", c.train.learning_rate, RealRange{0.0, 100.0, true});

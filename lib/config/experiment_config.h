@@ -55,7 +55,8 @@ struct TrainSection {
   int64_t window = 10;
   bool dynamic_window = true;  // word2vec's random shrinking of the window
   int64_t negatives = 5;
-  double negative_exponent = 0.75;
+  std::string negative_sampler = "unigram";  // a name in the negative sampler registry
+  double negative_exponent = 0.75;           // unigram frequency ** exponent
   int64_t epochs = 1;
   double learning_rate = 0.025;
   double final_learning_rate_fraction = 1e-4;

@@ -1,10 +1,7 @@
 #include "walk/walk_sampler.h"
 
-#include <functional>
-#include <utility>
-
-#include "core/errors.h"
 #include "core/parallel.h"
+#include "core/registry.h"
 
 namespace wb {
 
@@ -14,17 +11,15 @@ std::unique_ptr<WalkSampler> make_node2vec_rejection_sampler();
 
 namespace {
 
-using Factory = std::function<std::unique_ptr<WalkSampler>()>;
-
-// The registry: the TOML name and the factory. Listed explicitly rather than
-// self-registered, because a static library drops unreferenced registrars.
-const std::vector<std::pair<std::string, Factory>>& registry() {
-  static const std::vector<std::pair<std::string, Factory>> entries = {
-      {"uniform", make_uniform_sampler},
-      {"node2vec", make_node2vec_alias_sampler},
-      {"node2vec-rejection", make_node2vec_rejection_sampler},
-  };
-  return entries;
+const Registry<WalkSampler>& registry() {
+  static const Registry<WalkSampler> samplers("walk.sampler",
+                                              {
+                                                  {"uniform", make_uniform_sampler},
+                                                  {"node2vec", make_node2vec_alias_sampler},
+                                                  {"node2vec-rejection",
+                                                   make_node2vec_rejection_sampler},
+                                              });
+  return samplers;
 }
 
 }  // namespace
@@ -35,19 +30,10 @@ int64_t Walks::steps() const {
   return total - num_walks;
 }
 
-std::vector<std::string> walk_sampler_names() {
-  std::vector<std::string> names;
-  for (const auto& entry : registry()) names.push_back(entry.first);
-  return names;
-}
+std::vector<std::string> walk_sampler_names() { return registry().names(); }
 
 std::unique_ptr<WalkSampler> make_walk_sampler(const std::string& name) {
-  for (const auto& [known, factory] : registry()) {
-    if (known == name) return factory();
-  }
-  std::string known_names;
-  for (const auto& known : walk_sampler_names()) known_names += " \"" + known + "\"";
-  throw ConfigError("walk.sampler: unknown sampler \"" + name + "\" (known:" + known_names + ")");
+  return registry().make(name);
 }
 
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,

@@ -1,0 +1,68 @@
+#include "train/pair_batcher.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace wb {
+
+PairBatcher::PairBatcher(const Walks& walks, int64_t window, bool dynamic_window, uint64_t seed,
+                         int64_t epoch)
+    : walks_(walks),
+      window_(window),
+      dynamic_window_(dynamic_window),
+      rng_(seed, 0x5eedULL + static_cast<uint64_t>(epoch)),
+      order_(walks.num_walks) {
+  std::iota(order_.begin(), order_.end(), 0);
+  for (int64_t i = walks.num_walks - 1; i > 0; --i) {
+    std::swap(order_[i], order_[rng_.below(static_cast<uint64_t>(i + 1))]);
+  }
+  for (NodeId node : walks.nodes) tokens_total_ += node != Walks::kNoNode;
+}
+
+void PairBatcher::load_walk() {
+  walk_ = walks_.walk(order_[next_walk_++]);
+  walk_length_ = 0;
+  while (walk_length_ < walks_.walk_length && walk_[walk_length_] != Walks::kNoNode) {
+    ++walk_length_;
+  }
+  position_ = 0;
+}
+
+void PairBatcher::emit_position(PairBatch& batch) {
+  const int64_t reach =
+      dynamic_window_ ? 1 + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(window_)))
+                      : window_;
+  const int64_t first = std::max<int64_t>(0, position_ - reach);
+  const int64_t last = std::min<int64_t>(walk_length_ - 1, position_ + reach);
+  const int64_t center = walk_[position_];
+  for (int64_t j = first; j <= last; ++j) {
+    if (j != position_) pending_.emplace_back(center, walk_[j]);
+  }
+  ++position_;
+  ++tokens_done_;
+}
+
+bool PairBatcher::next(int64_t max_pairs, PairBatch& batch) {
+  batch.clear();
+  while (batch.size() < max_pairs) {
+    if (!pending_.empty()) {
+      const auto take = std::min<int64_t>(max_pairs - batch.size(),
+                                          static_cast<int64_t>(pending_.size()));
+      for (int64_t i = 0; i < take; ++i) {
+        batch.centers.push_back(pending_[i].first);
+        batch.contexts.push_back(pending_[i].second);
+      }
+      pending_.erase(pending_.begin(), pending_.begin() + take);
+      continue;
+    }
+    if (walk_ == nullptr || position_ >= walk_length_) {
+      if (next_walk_ >= order_.size()) break;
+      load_walk();
+      continue;
+    }
+    emit_position(batch);
+  }
+  return batch.size() > 0;
+}
+
+}  // namespace wb

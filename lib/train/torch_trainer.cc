@@ -1,0 +1,203 @@
+// The reference trainer: skip-gram with negative sampling written with LibTorch
+// autograd. Only the rows a batch touches are gathered and updated (sparse
+// SGD), so each step costs O(batch) whatever the number of nodes. Optional
+// autocast (bf16, or fp16 with dynamic loss scaling) runs the scoring as
+// batched matrix products in half precision while the tables stay fp32.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "core/errors.h"
+#include "core/random.h"
+#include "train/loss_scaler.h"
+#include "train/negative_sampler.h"
+#include "train/pair_batcher.h"
+#include "train/trainer.h"
+
+namespace wb {
+namespace {
+
+class AutocastScope {
+ public:
+  AutocastScope(const std::string& amp, at::DeviceType device) : device_(device) {
+    if (amp == "off") return;
+    active_ = true;
+    previous_enabled_ = at::autocast::is_autocast_enabled(device);
+    previous_dtype_ = at::autocast::get_autocast_dtype(device);
+    at::autocast::set_autocast_dtype(device, amp == "fp16" ? at::kHalf : at::kBFloat16);
+    at::autocast::set_autocast_enabled(device, true);
+  }
+  ~AutocastScope() {
+    if (!active_) return;
+    at::autocast::set_autocast_enabled(device_, previous_enabled_);
+    at::autocast::set_autocast_dtype(device_, previous_dtype_);
+    at::autocast::clear_cache();
+  }
+
+ private:
+  at::DeviceType device_;
+  bool active_ = false;
+  bool previous_enabled_ = false;
+  at::ScalarType previous_dtype_ = at::kFloat;
+};
+
+at::Tensor initial_input_table(int64_t rows, int64_t dimension, uint64_t seed) {
+  // word2vec's initialisation, drawn from our own generator so that CPU and
+  // GPU runs start from the same tables.
+  at::Tensor table = at::empty({rows, dimension}, at::kFloat);
+  float* data = table.data_ptr<float>();
+  Rng rng(seed, 0x1a17ULL);
+  for (int64_t i = 0; i < rows * dimension; ++i) {
+    data[i] = (rng.uniform_float() - 0.5f) / static_cast<float>(dimension);
+  }
+  return table;
+}
+
+at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
+  return at::from_blob(const_cast<int64_t*>(values.data()),
+                       {static_cast<int64_t>(values.size())}, at::kLong)
+      .to(device);
+}
+
+struct StepInputs {
+  at::Tensor centers;   // [B]
+  at::Tensor targets;   // [B, 1 + K]: the context, then K negatives
+};
+
+class TorchTrainer : public Trainer {
+ public:
+  Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
+               Recorder& recorder, const Progress& progress, TrainSummary& summary) override {
+    const TrainSection& s = options.settings;
+    at::set_num_threads(options.threads);
+    const at::Device device(options.device == "cuda" ? at::kCUDA : at::kCPU);
+    auto negatives = make_negative_sampler(s.negative_sampler);
+    negatives->prepare(walks, num_nodes, s.negative_exponent);
+
+    input_ = initial_input_table(num_nodes, s.dimension, options.seed).to(device);
+    output_ = at::zeros({num_nodes, s.dimension}, at::TensorOptions(at::kFloat).device(device));
+    // +1 for the positive column, -1 for the negatives: log sigmoid(sign * score).
+    signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));
+    signs_.index_put_({0, 0}, 1.0f);
+    LossScaler scaler(s.amp == "fp16");
+
+    const auto started = std::chrono::steady_clock::now();
+    Rng negative_rng(options.seed, 0xbeefULL);
+    PairBatch batch;
+    std::vector<int64_t> targets;
+    at::Tensor interval_loss = at::zeros({}, at::TensorOptions(at::kDouble).device(device));
+    int64_t interval_pairs = 0;
+    int64_t tokens_before_epoch = 0;
+    int64_t total_tokens = 0;
+    for (int64_t epoch = 0; epoch < s.epochs; ++epoch) {
+      PairBatcher batcher(walks, s.window, s.dynamic_window, options.seed, epoch);
+      total_tokens = batcher.tokens_total() * s.epochs;
+      while (batcher.next(s.batch_size, batch)) {
+        progress.throw_if_stopping();
+        const int64_t tokens_done = tokens_before_epoch + batcher.tokens_done();
+        const double lr = learning_rate_at(s, static_cast<double>(tokens_done) /
+                                                  static_cast<double>(total_tokens));
+        fill_targets(batch, *negatives, s.negatives, negative_rng, targets);
+        const StepInputs inputs{to_index_tensor(batch.centers, device),
+                                to_index_tensor(targets, device).view({batch.size(), -1})};
+        const at::Tensor loss = step(inputs, lr, s.amp, device.type(), scaler);
+        interval_loss += loss;
+        interval_pairs += batch.size();
+        summary.pairs += batch.size();
+        ++summary.steps;
+        if (summary.steps % s.log_every == 0) {
+          summary.final_loss = record_loss(recorder, summary.steps, lr, interval_loss, interval_pairs);
+          interval_loss.zero_();
+          interval_pairs = 0;
+        }
+        progress.update("train", tokens_done, total_tokens);
+      }
+      tokens_before_epoch += batcher.tokens_total();
+    }
+    if (interval_pairs > 0) {
+      summary.final_loss = record_loss(recorder, summary.steps,
+                                       learning_rate_at(s, 1.0), interval_loss, interval_pairs);
+    }
+    summary.skipped_steps = scaler.skipped_steps();
+    summary.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return to_matrix(input_);
+  }
+
+ private:
+  static void fill_targets(const PairBatch& batch, const NegativeSampler& sampler, int64_t k,
+                           Rng& rng, std::vector<int64_t>& targets) {
+    targets.resize(static_cast<size_t>(batch.size() * (k + 1)));
+    size_t i = 0;
+    for (int64_t pair = 0; pair < batch.size(); ++pair) {
+      targets[i++] = batch.contexts[pair];
+      for (int64_t n = 0; n < k; ++n) targets[i++] = sampler.sample(rng);
+    }
+  }
+
+  // One SGD step on a batch; returns the summed loss (a device scalar, so the
+  // GPU is not synchronised every step).
+  at::Tensor step(const StepInputs& in, double lr, const std::string& amp, at::DeviceType device,
+                  LossScaler& scaler) {
+    const int64_t dimension = input_.size(1);
+    const at::Tensor flat_targets = in.targets.flatten();
+    at::Tensor center_rows = input_.index_select(0, in.centers).requires_grad_();
+    at::Tensor target_rows = output_.index_select(0, flat_targets)
+                                 .view({in.targets.size(0), in.targets.size(1), dimension})
+                                 .requires_grad_();
+    at::Tensor loss;
+    {
+      AutocastScope autocast(amp, device);
+      const at::Tensor scores = at::bmm(target_rows, center_rows.unsqueeze(2)).squeeze(2);
+      loss = -at::log_sigmoid(scores.to(at::kFloat) * signs_).sum();
+    }
+    (scaler.enabled() ? loss * scaler.scale() : loss).backward();
+    at::Tensor center_grad = center_rows.grad();
+    at::Tensor target_grad = target_rows.grad().view({-1, dimension});
+    at::NoGradGuard no_grad;
+    if (scaler.enabled()) {
+      const double inverse = 1.0 / scaler.scale();
+      center_grad.mul_(inverse);
+      target_grad.mul_(inverse);
+      const bool finite =
+          center_grad.isfinite().all().item<bool>() && target_grad.isfinite().all().item<bool>();
+      if (!scaler.update(finite)) return at::zeros({}, loss.options().dtype(at::kDouble));
+    }
+    input_.index_add_(0, in.centers, center_grad, -lr);
+    output_.index_add_(0, flat_targets, target_grad, -lr);
+    return loss.detach().to(at::kDouble);
+  }
+
+  static double record_loss(Recorder& recorder, int64_t step, double lr,
+                            const at::Tensor& interval_loss, int64_t interval_pairs) {
+    const double mean = interval_loss.item<double>() / static_cast<double>(interval_pairs);
+    if (!std::isfinite(mean)) {
+      throw NumericError("training diverged: the loss is " + std::to_string(mean) +
+                         " at step " + std::to_string(step) +
+                         " (try a smaller train.learning_rate)");
+    }
+    recorder.metric("train/loss", step, mean);
+    recorder.metric("train/learning_rate", step, lr);
+    return mean;
+  }
+
+  static Matrix to_matrix(const at::Tensor& table) {
+    const at::Tensor cpu = table.to(at::kCPU).contiguous();
+    Matrix matrix(cpu.size(0), cpu.size(1));
+    std::copy(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel(), matrix.values.begin());
+    return matrix;
+  }
+
+  at::Tensor input_;
+  at::Tensor output_;
+  at::Tensor signs_;
+};
+
+}  // namespace
+
+std::unique_ptr<Trainer> make_torch_trainer() { return std::make_unique<TorchTrainer>(); }
+
+}  // namespace wb

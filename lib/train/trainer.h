@@ -1,0 +1,46 @@
+#pragma once
+// Skip-gram with negative sampling trainers: an interface plus a registry keyed
+// by the TOML name (train.trainer). Every trainer reads the same walks and
+// returns the input embeddings; the LibTorch one is the reference.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/experiment_config.h"
+#include "core/matrix.h"
+#include "core/progress.h"
+#include "run/recorder.h"
+#include "walk/walk_sampler.h"
+
+namespace wb {
+
+struct TrainOptions {
+  TrainSection settings;
+  std::string device = "cpu";  // resolved: cpu | cuda
+  int threads = 1;
+  uint64_t seed = 42;
+};
+
+struct TrainSummary {
+  int64_t pairs = 0;        // positive pairs trained, all epochs
+  int64_t steps = 0;        // optimizer steps
+  double seconds = 0;
+  double final_loss = 0;    // mean loss per positive pair over the last logged interval
+  int64_t skipped_steps = 0;  // fp16 steps dropped for overflow
+};
+
+class Trainer {
+ public:
+  virtual ~Trainer() = default;
+  virtual Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
+                       Recorder& recorder, const Progress& progress, TrainSummary& summary) = 0;
+};
+
+// Known names: "torch". Throws ConfigError naming train.trainer otherwise.
+std::unique_ptr<Trainer> make_trainer(const std::string& name);
+std::vector<std::string> trainer_names();
+
+// word2vec's schedule: linear decay from the initial rate to initial * final_fraction.
+double learning_rate_at(const TrainSection& settings, double fraction_done);
+
+}  // namespace wb

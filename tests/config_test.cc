@@ -1,0 +1,116 @@
+#include <catch2/catch.hpp>
+
+#include "config/experiment_config.h"
+#include "core/errors.h"
+#include "test_support.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const char* kMinimal = R"(
+[graph]
+path = "edges.txt"
+)";
+
+ExperimentConfig parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  return parse_experiment_config(text, "exp.toml", overrides);
+}
+
+}  // namespace
+
+TEST_CASE("defaults fill every setting the file leaves out", "[config]") {
+  const auto config = parse(kMinimal);
+  REQUIRE(config.experiment.name == "exp");
+  REQUIRE(config.train.dimension == 128);
+  REQUIRE(config.walk.sampler == "node2vec");
+  REQUIRE(config.eval.test_fraction == 0.5);
+}
+
+TEST_CASE("values are read with their types", "[config]") {
+  const auto config = parse(R"(
+[experiment]
+seed = 7
+device = "cpu"
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = 100
+items = 50
+[walk]
+p = 0.25
+q = 4
+[train]
+dimension = 64
+amp = "bf16"
+[eval]
+operators = ["hadamard"]
+)");
+  REQUIRE(config.experiment.seed == 7);
+  REQUIRE(config.graph.ecommerce.users == 100);
+  REQUIRE(config.walk.p == 0.25);
+  REQUIRE(config.walk.q == 4.0);  // an integer where a number is expected is fine
+  REQUIRE(config.train.amp == "bf16");
+  REQUIRE(config.eval.operators == std::vector<std::string>{"hadamard"});
+}
+
+TEST_CASE("bad settings name the file, line and key", "[config]") {
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\ndimension = 0\n"),
+                      Contains("exp.toml:4") && Contains("train.dimension") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[walk]\np = 0\n"), Contains("walk.p"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\nwindow = \"ten\"\n"),
+                      Contains("exp.toml:4") && Contains("expected an integer"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\ndimensions = 8\n"),
+                      Contains("exp.toml:4") && Contains("unknown key train.dimensions"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[trian]\nx = 1\n"),
+                      Contains("unknown section [trian]"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntest_fraction = 1.0\n"),
+                      Contains("eval.test_fraction") && Contains("(0, 1)"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\namp = \"fp8\"\n"),
+                      Contains("train.amp") && Contains("\"bf16\""));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\ndirected = 1\n"),
+                      Contains("graph.directed") && Contains("true or false"));
+  REQUIRE_THROWS_WITH(parse("[graph\npath = 1\n"), Contains("exp.toml:1") && Contains("syntax"));
+  REQUIRE_THROWS_AS(parse("[train]\ndimension = 10000000\n"), ConfigError);
+}
+
+TEST_CASE("conflicting options are refused", "[config]") {
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\ngenerator = \"ecommerce\"\n"),
+                      Contains("exactly one of graph.path"));
+  REQUIRE_THROWS_WITH(parse("[experiment]\ndevice = \"cpu\"\n[graph]\npath = \"x\"\n"
+                            "[train]\namp = \"fp16\"\n"),
+                      Contains("fp16"));
+}
+
+TEST_CASE("--set overrides are typed and validated like the file", "[config]") {
+  const auto config = parse(kMinimal, {"train.dimension=32", "walk.sampler=uniform",
+                                       "graph.ecommerce.users=10", "eval.operators=[\"average\"]"});
+  REQUIRE(config.train.dimension == 32);
+  REQUIRE(config.walk.sampler == "uniform");
+  REQUIRE(config.graph.ecommerce.users == 10);
+  REQUIRE(config.eval.operators == std::vector<std::string>{"average"});
+  REQUIRE_THROWS_WITH(parse(kMinimal, {"train.dimension=-1"}), Contains("--set train.dimension"));
+  REQUIRE_THROWS_WITH(parse(kMinimal, {"train.nope=1"}), Contains("--set train.nope"));
+  REQUIRE_THROWS_WITH(parse(kMinimal, {"dimension"}), Contains("section.key=value"));
+}
+
+TEST_CASE("the resolved config round-trips through TOML", "[config]") {
+  const auto config = parse(kMinimal, {"walk.p=0.25", "train.epochs=3"});
+  const auto again = parse(to_toml(config));
+  REQUIRE(to_toml(again) == to_toml(config));
+  REQUIRE(again.walk.p == 0.25);
+  REQUIRE(again.train.epochs == 3);
+  const auto pairs = flatten(config);
+  REQUIRE(std::find(pairs.begin(), pairs.end(),
+                    std::pair<std::string, std::string>{"train.epochs", "3"}) != pairs.end());
+}
+
+TEST_CASE("edge list paths resolve against the experiment file", "[config]") {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "experiments");
+  const auto path = dir.write("experiments/x.toml", "[graph]\npath = \"../data/g.txt\"\n");
+  const auto config = load_experiment_config(path);
+  REQUIRE(config.graph.path == (dir.path() / "data/g.txt").string());
+  REQUIRE_THROWS_WITH(load_experiment_config(dir.file("none.toml")), Contains("not found"));
+}

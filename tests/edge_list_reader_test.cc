@@ -1,0 +1,111 @@
+#include <catch2/catch.hpp>
+#include <zlib.h>
+
+#include "core/errors.h"
+#include "graph/edge_list_reader.h"
+#include "test_support.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+
+namespace {
+
+EdgeList read(const test::TempDir& dir, const std::string& content, EdgeListFormat format = {}) {
+  return read_edge_list(dir.write("edges.txt", content), format);
+}
+
+void write_gzip(const std::string& path, const std::string& content, size_t keep_bytes) {
+  const std::string full = path + ".full";
+  gzFile file = gzopen(full.c_str(), "wb");
+  gzwrite(file, content.data(), static_cast<unsigned>(content.size()));
+  gzclose(file);
+  std::ifstream in(full, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(path, std::ios::binary) << bytes.substr(0, std::min(keep_bytes, bytes.size()));
+}
+
+}  // namespace
+
+TEST_CASE("edge lists accept every common separator and comment style", "[graph][parser]") {
+  test::TempDir dir;
+  const auto spaces = read(dir, "# comment\n% also\na b\n  b\tc  \n\nc   a\n");
+  REQUIRE(spaces.node_ids == std::vector<std::string>{"a", "b", "c"});
+  REQUIRE(spaces.src == std::vector<NodeId>{0, 1, 2});
+  REQUIRE(spaces.dst == std::vector<NodeId>{1, 2, 0});
+
+  const auto commas = read(dir, "source,target\nx, y\ny,z\n", {Separator::kAuto, "#", true});
+  REQUIRE(commas.node_ids == std::vector<std::string>{"x", "y", "z"});
+  REQUIRE(commas.src.size() == 2);
+}
+
+TEST_CASE("edge lists read weights, CRLF and a byte-order mark", "[graph][parser]") {
+  test::TempDir dir;
+  EdgeListFormat format;
+  format.weighted = true;
+  const auto edges = read(dir, "\xEF\xBB\xBF" "1 2 0.5\r\n2 3 2\r\n", format);
+  REQUIRE(edges.node_ids == std::vector<std::string>{"1", "2", "3"});
+  REQUIRE(edges.weight == std::vector<float>{0.5f, 2.0f});
+}
+
+TEST_CASE("edge list errors name the file and line", "[graph][parser]") {
+  test::TempDir dir;
+  EdgeListFormat weighted;
+  weighted.weighted = true;
+  REQUIRE_THROWS_WITH(read(dir, "a b\nc\n"), Contains("edges.txt:2") && Contains("expected 2 columns"));
+  REQUIRE_THROWS_WITH(read(dir, "a b x\n", weighted), Contains("edges.txt:1") && Contains("not a number"));
+  REQUIRE_THROWS_WITH(read(dir, "a b -1\n", weighted), Contains("must be a finite number > 0"));
+  REQUIRE_THROWS_WITH(read(dir, "a b nan\n", weighted), Contains("edges.txt:1"));
+  REQUIRE_THROWS_WITH(read(dir, "# only comments\n"), Contains("no edges"));
+  REQUIRE_THROWS_WITH(read(dir, ""), Contains("no edges"));
+  REQUIRE_THROWS_AS(read_edge_list(dir.file("missing.txt"), {}), DataError);
+  REQUIRE_THROWS_WITH(read_edge_list(dir.file("missing.txt"), {}), Contains("file not found"));
+}
+
+TEST_CASE("gzip edge lists are read, and truncated ones are refused", "[graph][parser]") {
+  test::TempDir dir;
+  std::string content;
+  for (int i = 0; i < 5000; ++i) content += std::to_string(i) + " " + std::to_string(i + 1) + "\n";
+  write_gzip(dir.file("ok.gz"), content, SIZE_MAX);
+  REQUIRE(read_edge_list(dir.file("ok.gz"), {}).src.size() == 5000);
+  write_gzip(dir.file("cut.gz"), content, 2000);
+  REQUIRE_THROWS_WITH(read_edge_list(dir.file("cut.gz"), {}), Contains("truncated"));
+}
+
+TEST_CASE("very long lines are read whole", "[graph][parser]") {
+  test::TempDir dir;
+  const std::string long_id(100000, 'n');
+  const auto edges = read(dir, long_id + " b\n");
+  REQUIRE(edges.node_ids[0].size() == 100000);
+}
+
+TEST_CASE("CSR building applies the self-loop and duplicate policies", "[graph]") {
+  EdgeList list;
+  list.node_ids = {"a", "b", "c"};
+  list.src = {0, 1, 0, 2, 1};
+  list.dst = {1, 0, 0, 1, 2};
+  list.weight = {1, 2, 5, 1, 3};
+  GraphBuildStats stats;
+  GraphBuildOptions options;
+  options.duplicates = DuplicatePolicy::kSum;
+  Graph graph = build_graph(list, options, &stats);
+  REQUIRE(stats.self_loops_dropped == 1);
+  REQUIRE(stats.duplicates_merged == 2);  // a-b twice, b-c twice (c b, b c)
+  REQUIRE(graph.num_edges() == 2);
+  REQUIRE(graph.degree(1) == 2);
+  REQUIRE(graph.has_arc(0, 1));
+  REQUIRE(graph.has_arc(1, 0));
+  REQUIRE_FALSE(graph.has_arc(0, 2));
+  REQUIRE(graph.weights[graph.offsets[0]] == 3.0f);  // 1 + 2
+
+  options.duplicates = DuplicatePolicy::kMax;
+  REQUIRE(build_graph(list, options).weights[0] == 2.0f);
+  options.duplicates = DuplicatePolicy::kError;
+  REQUIRE_THROWS_WITH(build_graph(list, options), Contains("duplicate edge"));
+  options.duplicates = DuplicatePolicy::kFirst;
+  options.self_loops = SelfLoopPolicy::kKeep;
+  options.directed = true;
+  Graph directed = build_graph(list, options);
+  REQUIRE(directed.has_arc(0, 0));
+  REQUIRE(directed.has_arc(2, 1));
+  REQUIRE(directed.num_arcs() == 5);
+}

@@ -1,0 +1,69 @@
+#include "test_support.h"
+
+#include <atomic>
+#include <cmath>
+#include <stdexcept>
+
+#include <unistd.h>
+
+namespace wb::test {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("wb-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content) const {
+  const std::string full = file(name);
+  std::ofstream out(full, std::ios::binary);
+  out << content;
+  return full;
+}
+
+Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
+                 const std::vector<float>& weights, bool directed) {
+  EdgeList list;
+  for (int i = 0; i < num_nodes; ++i) list.node_ids.push_back(std::to_string(i));
+  for (const auto& [u, v] : edges) {
+    list.src.push_back(u);
+    list.dst.push_back(v);
+  }
+  list.weight = weights;
+  GraphBuildOptions options;
+  options.directed = directed;
+  return build_graph(list, options);
+}
+
+double chi_square(const std::vector<double>& observed, const std::vector<double>& expected_p) {
+  double total = 0;
+  for (double count : observed) total += count;
+  double statistic = 0;
+  for (size_t i = 0; i < observed.size(); ++i) {
+    const double expected = expected_p[i] * total;
+    if (expected <= 0) {
+      if (observed[i] > 0) return INFINITY;
+      continue;
+    }
+    statistic += (observed[i] - expected) * (observed[i] - expected) / expected;
+  }
+  return statistic;
+}
+
+double chi_square_critical_999(int dof) {
+  static const double table[] = {10.828, 13.816, 16.266, 18.467, 20.515, 22.458, 24.322, 26.124,
+                                 27.877, 29.588, 31.264, 32.909, 34.528, 36.123, 37.697, 39.252,
+                                 40.790, 42.312, 43.820, 45.315, 46.797, 48.268, 49.728, 51.179,
+                                 52.620, 54.052, 55.476, 56.892, 58.301, 59.703};
+  if (dof < 1 || dof > 30) throw std::invalid_argument("dof out of table");
+  return table[dof - 1];
+}
+
+}  // namespace wb::test

@@ -1,0 +1,35 @@
+#pragma once
+// Small helpers shared by the tests: graphs built inline, temp directories,
+// and a chi-square goodness-of-fit check.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+
+namespace wb::test {
+
+// A fresh directory under the system temp dir, removed when this goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+// An undirected graph from "u v" pairs of integer ids (ids are their own names).
+Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
+                 const std::vector<float>& weights = {}, bool directed = false);
+
+// Pearson's chi-square statistic of counts against probabilities.
+double chi_square(const std::vector<double>& observed, const std::vector<double>& expected_p);
+// The 0.999 quantile of the chi-square distribution with `dof` degrees of freedom (1..30).
+double chi_square_critical_999(int dof);
+
+}  // namespace wb::test

@@ -1,0 +1,172 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/errors.h"
+#include "test_support.h"
+#include "train/loss_scaler.h"
+#include "train/negative_sampler.h"
+#include "train/pair_batcher.h"
+#include "train/trainer.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+
+namespace {
+
+class MemoryRecorder : public Recorder {
+ public:
+  void metric(const std::string& key, int64_t step, double value) override {
+    metrics[key].push_back({step, value});
+  }
+  void timing(const std::string&, double) override {}
+  void score(const std::string&, double) override {}
+  void artifact(const std::string&, const std::string&, int64_t) override {}
+  std::map<std::string, std::vector<std::pair<int64_t, double>>> metrics;
+};
+
+Walks two_community_walks() {
+  // Two groups of 10 nodes; walks stay inside their group.
+  Walks walks;
+  walks.walk_length = 20;
+  Rng rng(1, 1);
+  for (int w = 0; w < 400; ++w) {
+    const int group = w % 2;
+    for (int i = 0; i < walks.walk_length; ++i) {
+      walks.nodes.push_back(static_cast<NodeId>(group * 10 + rng.below(10)));
+    }
+  }
+  walks.num_walks = 400;
+  return walks;
+}
+
+double dot(const Matrix& m, int a, int b) {
+  double sum = 0;
+  for (int64_t k = 0; k < m.cols; ++k) sum += m.row(a)[k] * m.row(b)[k];
+  return sum;
+}
+
+double cosine(const Matrix& m, int a, int b) {
+  return dot(m, a, b) / std::sqrt(dot(m, a, a) * dot(m, b, b));
+}
+
+TrainOptions small_options(const std::string& amp = "off") {
+  TrainOptions options;
+  options.settings.dimension = 16;
+  options.settings.window = 3;
+  options.settings.epochs = 3;
+  options.settings.batch_size = 256;
+  options.settings.log_every = 10;
+  options.settings.amp = amp;
+  options.threads = 1;
+  options.seed = 5;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("pairs cover each window exactly once per epoch", "[train]") {
+  Walks walks;
+  walks.walk_length = 5;
+  walks.num_walks = 2;
+  walks.nodes = {0, 1, 2, 3, 4, 5, 6, Walks::kNoNode, Walks::kNoNode, Walks::kNoNode};
+  PairBatcher batcher(walks, 2, false, 1, 0);
+  PairBatch batch;
+  std::multiset<std::pair<int64_t, int64_t>> pairs;
+  while (batcher.next(3, batch)) {
+    REQUIRE(batch.size() <= 3);
+    for (int64_t i = 0; i < batch.size(); ++i) pairs.insert({batch.centers[i], batch.contexts[i]});
+  }
+  // Walk 0-1-2-3-4 with window 2 gives 14 pairs; walk 5-6 gives 2.
+  REQUIRE(pairs.size() == 16);
+  REQUIRE(pairs.count({2, 0}) == 1);
+  REQUIRE(pairs.count({0, 3}) == 0);
+  REQUIRE(pairs.count({5, 6}) == 1);
+  REQUIRE(batcher.tokens_done() == 7);
+}
+
+TEST_CASE("unigram negatives follow frequency to the 3/4", "[train]") {
+  Walks walks;
+  walks.walk_length = 4;
+  walks.num_walks = 4;
+  walks.nodes = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, Walks::kNoNode, Walks::kNoNode};
+  auto sampler = make_negative_sampler("unigram");
+  sampler->prepare(walks, 4, 0.75);
+  const auto p = sampler->probabilities();
+  const double z = std::pow(8, 0.75) + std::pow(4, 0.75) + std::pow(2, 0.75);
+  REQUIRE(p[0] == Approx(std::pow(8, 0.75) / z));
+  REQUIRE(p[3] == 0.0);  // never visited, never drawn
+  Rng rng(1, 2);
+  std::vector<double> counts(4, 0);
+  for (int i = 0; i < 100000; ++i) counts[sampler->sample(rng)]++;
+  REQUIRE(test::chi_square(counts, p) < test::chi_square_critical_999(3));
+}
+
+TEST_CASE("the LibTorch trainer learns community structure and logs its loss", "[train]") {
+  const Walks walks = two_community_walks();
+  MemoryRecorder recorder;
+  TrainSummary summary;
+  auto trainer = make_trainer("torch");
+  const Matrix emb = trainer->train(walks, 20, small_options(), recorder, {}, summary);
+  REQUIRE(emb.rows == 20);
+  REQUIRE(emb.cols == 16);
+  const auto& loss = recorder.metrics["train/loss"];
+  REQUIRE(loss.size() >= 5);
+  REQUIRE(loss.back().second < 0.8 * loss.front().second);
+  double within = 0, across = 0;
+  for (int a = 0; a < 10; ++a) {
+    for (int b = 0; b < 10; ++b) {
+      if (a != b) within += cosine(emb, a, b);
+      across += cosine(emb, a, 10 + b);
+    }
+  }
+  REQUIRE(within / 90 > across / 100 + 0.3);
+  REQUIRE(summary.pairs > 0);
+}
+
+TEST_CASE("bf16 autocast training matches fp32 within tolerance", "[train][amp]") {
+  const Walks walks = two_community_walks();
+  MemoryRecorder fp32_log, bf16_log;
+  TrainSummary fp32_summary, bf16_summary;
+  auto trainer = make_trainer("torch");
+  const Matrix fp32 = trainer->train(walks, 20, small_options("off"), fp32_log, {}, fp32_summary);
+  const Matrix bf16 = make_trainer("torch")->train(walks, 20, small_options("bf16"), bf16_log, {},
+                                                   bf16_summary);
+  // Same pairs and negatives, so the loss curves differ only by rounding.
+  REQUIRE(bf16_summary.final_loss == Approx(fp32_summary.final_loss).epsilon(0.05));
+  REQUIRE(bf16_summary.pairs == fp32_summary.pairs);
+}
+
+TEST_CASE("learning rate decays linearly to its floor", "[train]") {
+  TrainSection s;
+  s.learning_rate = 0.1;
+  s.final_learning_rate_fraction = 0.01;
+  REQUIRE(learning_rate_at(s, 0.0) == Approx(0.1));
+  REQUIRE(learning_rate_at(s, 0.5) == Approx(0.05));
+  REQUIRE(learning_rate_at(s, 1.0) == Approx(0.001));
+  s.lr_schedule = "constant";
+  REQUIRE(learning_rate_at(s, 0.9) == Approx(0.1));
+}
+
+TEST_CASE("the loss scaler backs off on overflow and grows after good steps", "[train][amp]") {
+  LossScaler scaler(true, 1024.0, 3);
+  REQUIRE_FALSE(scaler.update(false));
+  REQUIRE(scaler.scale() == 512.0);
+  REQUIRE(scaler.update(true));
+  REQUIRE(scaler.update(true));
+  REQUIRE(scaler.update(true));
+  REQUIRE(scaler.scale() == 1024.0);
+  REQUIRE(scaler.skipped_steps() == 1);
+}
+
+TEST_CASE("a diverging run stops with a numeric error naming the step", "[train]") {
+  const Walks walks = two_community_walks();
+  MemoryRecorder recorder;
+  TrainSummary summary;
+  auto options = small_options();
+  options.settings.learning_rate = 1e30;
+  REQUIRE_THROWS_AS(make_trainer("torch")->train(walks, 20, options, recorder, {}, summary),
+                    NumericError);
+}

@@ -1,0 +1,158 @@
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "core/alias_table.h"
+#include "core/errors.h"
+#include "test_support.h"
+#include "walk/node2vec_bias.h"
+#include "walk/walk_sampler.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Two triangles joined through node 3, plus a tail: common neighbours,
+// returns and outward moves all occur.
+Graph small_graph(bool weighted) {
+  const std::vector<std::pair<int, int>> edges = {{0, 1}, {0, 2}, {1, 2}, {1, 3}, {2, 3},
+                                                  {3, 4}, {4, 5}, {3, 5}, {5, 6}};
+  std::vector<float> weights;
+  if (weighted) weights = {1, 2, 3, 1, 0.5, 2, 1, 4, 1};
+  return test::make_graph(7, edges, weights);
+}
+
+// The node2vec formula: P(x | t, v) proportional to w(v, x) * alpha(t, x).
+std::vector<double> expected_transition(const Graph& g, NodeId t, NodeId v, double p, double q) {
+  const Node2vecBias bias{1.0 / p, 1.0 / q};
+  std::vector<double> probabilities;
+  double sum = 0;
+  for (int64_t arc = g.offsets[v]; arc < g.offsets[v + 1]; ++arc) {
+    probabilities.push_back(g.weight(arc) * bias(g, t, g.targets[arc]));
+    sum += probabilities.back();
+  }
+  for (double& value : probabilities) value /= sum;
+  return probabilities;
+}
+
+// Checks every observed (t, v) -> x distribution against the formula.
+void check_second_order_frequencies(const std::string& sampler_name, bool weighted, double p,
+                                    double q) {
+  const Graph graph = small_graph(weighted);
+  auto sampler = make_walk_sampler(sampler_name);
+  WalkOptions options;
+  options.walks_per_node = 3000;
+  options.walk_length = 20;
+  options.p = p;
+  options.q = q;
+  options.seed = 7;
+  options.threads = 2;
+  const Walks walks = generate_walks(*sampler, graph, options, {});
+  std::map<std::pair<NodeId, NodeId>, std::map<NodeId, double>> counts;
+  for (int64_t w = 0; w < walks.num_walks; ++w) {
+    const NodeId* walk = walks.walk(w);
+    for (int64_t i = 2; i < walks.walk_length; ++i) counts[{walk[i - 2], walk[i - 1]}][walk[i]]++;
+  }
+  int checked = 0;
+  for (const auto& [history, next_counts] : counts) {
+    const auto [t, v] = history;
+    const auto expected = expected_transition(graph, t, v, p, q);
+    std::vector<double> observed;
+    for (int64_t arc = graph.offsets[v]; arc < graph.offsets[v + 1]; ++arc) {
+      auto found = next_counts.find(graph.targets[arc]);
+      observed.push_back(found == next_counts.end() ? 0.0 : found->second);
+    }
+    double total = 0;
+    for (double c : observed) total += c;
+    if (total < 2000 || observed.size() < 2) continue;
+    INFO(sampler_name << " t=" << t << " v=" << v);
+    REQUIRE(test::chi_square(observed, expected) <
+            test::chi_square_critical_999(static_cast<int>(observed.size()) - 1));
+    ++checked;
+  }
+  REQUIRE(checked >= 10);
+}
+
+}  // namespace
+
+TEST_CASE("alias tables draw with the given frequencies", "[walk][alias]") {
+  const std::vector<double> weights = {1, 0, 3, 0.5, 5.5, 10};
+  const AliasTable table(weights);
+  Rng rng(3, 0);
+  std::vector<double> counts(weights.size(), 0);
+  for (int i = 0; i < 200000; ++i) counts[table.sample(rng)]++;
+  std::vector<double> probabilities;
+  for (double w : weights) probabilities.push_back(w / 20.0);
+  REQUIRE(counts[1] == 0);
+  REQUIRE(test::chi_square(counts, probabilities) < test::chi_square_critical_999(5));
+}
+
+TEST_CASE("node2vec transitions follow the formula", "[walk][node2vec]") {
+  SECTION("exact alias tables, unweighted") { check_second_order_frequencies("node2vec", false, 0.5, 2.0); }
+  SECTION("exact alias tables, weighted") { check_second_order_frequencies("node2vec", true, 4.0, 0.25); }
+  SECTION("rejection sampling, unweighted") {
+    check_second_order_frequencies("node2vec-rejection", false, 0.5, 2.0);
+  }
+  SECTION("rejection sampling, weighted") {
+    check_second_order_frequencies("node2vec-rejection", true, 4.0, 0.25);
+  }
+  SECTION("uniform is node2vec with p = q = 1") { check_second_order_frequencies("uniform", true, 1, 1); }
+}
+
+TEST_CASE("walks are the same whatever the thread count", "[walk]") {
+  const Graph graph = small_graph(true);
+  for (const auto& name : walk_sampler_names()) {
+    WalkOptions options;
+    options.walks_per_node = 50;
+    options.walk_length = 30;
+    options.p = 0.5;
+    options.q = 2;
+    options.threads = 1;
+    auto sampler = make_walk_sampler(name);
+    const Walks one = generate_walks(*sampler, graph, options, {});
+    options.threads = 3;
+    const Walks three = generate_walks(*sampler, graph, options, {});
+    INFO(name);
+    REQUIRE(one.nodes == three.nodes);
+    options.seed = 43;
+    REQUIRE(generate_walks(*sampler, graph, options, {}).nodes != one.nodes);
+  }
+}
+
+TEST_CASE("walks follow arcs, start at every node and stop at dead ends", "[walk]") {
+  const Graph graph = test::make_graph(4, {{0, 1}, {1, 2}, {2, 0}, {2, 3}}, {}, true);
+  auto sampler = make_walk_sampler("node2vec");
+  WalkOptions options;
+  options.walks_per_node = 20;
+  options.walk_length = 10;
+  const Walks walks = generate_walks(*sampler, graph, options, {});
+  REQUIRE(walks.num_walks == 80);
+  for (int64_t w = 0; w < walks.num_walks; ++w) {
+    const NodeId* walk = walks.walk(w);
+    REQUIRE(walk[0] == w % 4);
+    for (int64_t i = 1; i < walks.walk_length; ++i) {
+      if (walk[i] == Walks::kNoNode) {
+        REQUIRE(walk[i - 1] == 3);  // the only node without out-arcs
+        break;
+      }
+      REQUIRE(graph.has_arc(walk[i - 1], walk[i]));
+    }
+  }
+}
+
+TEST_CASE("the exact sampler refuses tables larger than the memory limit", "[walk]") {
+  std::vector<std::pair<int, int>> star;
+  for (int i = 1; i < 2000; ++i) star.push_back({0, i});
+  const Graph graph = test::make_graph(2000, star);
+  auto sampler = make_walk_sampler("node2vec");
+  WalkOptions options;
+  options.max_alias_memory_gb = 0.001;  // the star needs ~2000 * 2000 entries
+  REQUIRE_THROWS_AS(generate_walks(*sampler, graph, options, {}), ResourceError);
+  REQUIRE_THROWS_WITH(generate_walks(*sampler, graph, options, {}), Contains("node2vec-rejection"));
+}
+
+TEST_CASE("unknown sampler names list the known ones", "[walk]") {
+  REQUIRE_THROWS_WITH(make_walk_sampler("deepwalk2"),
+                      Contains("walk.sampler") && Contains("\"uniform\""));
+}
