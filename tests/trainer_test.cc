@@ -170,3 +170,45 @@ TEST_CASE("a diverging run stops with a numeric error naming the step", "[train]
   REQUIRE_THROWS_AS(make_trainer("torch")->train(walks, 20, options, recorder, {}, summary),
                     NumericError);
 }
+
+TEST_CASE("the fused CPU trainer agrees with the LibTorch reference", "[train][fused]") {
+  const Walks walks = two_community_walks();
+  MemoryRecorder reference_log, fused_log;
+  TrainSummary reference, fused;
+  make_trainer("torch")->train(walks, 20, small_options(), reference_log, {}, reference);
+  auto options = small_options();
+  options.threads = 2;
+  const Matrix emb = make_trainer("fused")->train(walks, 20, options, fused_log, {}, fused);
+  // The same pairs per epoch (the batcher and the kernel share the window rule).
+  REQUIRE(fused.pairs == Approx(reference.pairs).epsilon(0.02));
+  REQUIRE(fused_log.metrics["train/loss"].size() >= 3);
+  // Per-pair SGD and batched SGD reach a similar loss (the fused one is a
+  // 1-in-16 sample, hence the tolerance).
+  REQUIRE(fused.final_loss == Approx(reference.final_loss).epsilon(0.25));
+  double within = 0, across = 0;
+  for (int a = 0; a < 10; ++a) {
+    for (int b = 0; b < 10; ++b) {
+      if (a != b) within += cosine(emb, a, b);
+      across += cosine(emb, a, 10 + b);
+    }
+  }
+  REQUIRE(within / 90 > across / 100 + 0.3);
+}
+
+TEST_CASE("the fused CPU trainer is deterministic on one thread", "[train][fused]") {
+  const Walks walks = two_community_walks();
+  MemoryRecorder log_a, log_b;
+  TrainSummary a, b;
+  const Matrix first = make_trainer("fused")->train(walks, 20, small_options(), log_a, {}, a);
+  const Matrix second = make_trainer("fused")->train(walks, 20, small_options(), log_b, {}, b);
+  REQUIRE(first.values == second.values);
+}
+
+TEST_CASE("the fused trainer refuses devices it does not run on", "[train][fused]") {
+  const Walks walks = two_community_walks();
+  MemoryRecorder log;
+  TrainSummary summary;
+  auto options = small_options();
+  options.device = "cuda";
+  REQUIRE_THROWS_AS(make_trainer("fused")->train(walks, 20, options, log, {}, summary), ConfigError);
+}

@@ -1,6 +1,7 @@
 #pragma once
 // A dense row-major float matrix: the embeddings as the library outside the
 // trainers sees them (no LibTorch types cross this boundary).
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -5,17 +5,23 @@
 
 namespace wb {
 
+std::vector<int64_t> shuffled_walk_order(int64_t num_walks, uint64_t seed, int64_t epoch) {
+  std::vector<int64_t> order(num_walks);
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng(seed, 0x0de7ULL + static_cast<uint64_t>(epoch));
+  for (int64_t i = num_walks - 1; i > 0; --i) {
+    std::swap(order[i], order[rng.below(static_cast<uint64_t>(i + 1))]);
+  }
+  return order;
+}
+
 PairBatcher::PairBatcher(const Walks& walks, int64_t window, bool dynamic_window, uint64_t seed,
                          int64_t epoch)
     : walks_(walks),
       window_(window),
       dynamic_window_(dynamic_window),
       rng_(seed, 0x5eedULL + static_cast<uint64_t>(epoch)),
-      order_(walks.num_walks) {
-  std::iota(order_.begin(), order_.end(), 0);
-  for (int64_t i = walks.num_walks - 1; i > 0; --i) {
-    std::swap(order_[i], order_[rng_.below(static_cast<uint64_t>(i + 1))]);
-  }
+      order_(shuffled_walk_order(walks.num_walks, seed, epoch)) {
   for (NodeId node : walks.nodes) tokens_total_ += node != Walks::kNoNode;
 }
 

@@ -10,6 +10,10 @@
 
 namespace wb {
 
+// The order in which an epoch visits the walks: a seeded shuffle, the same for
+// every trainer.
+std::vector<int64_t> shuffled_walk_order(int64_t num_walks, uint64_t seed, int64_t epoch);
+
 struct PairBatch {
   std::vector<int64_t> centers;
   std::vector<int64_t> contexts;

@@ -12,6 +12,7 @@
 
 #include "core/errors.h"
 #include "core/random.h"
+#include "train/initialization.h"
 #include "train/loss_scaler.h"
 #include "train/negative_sampler.h"
 #include "train/pair_batcher.h"
@@ -44,18 +45,6 @@ class AutocastScope {
   at::ScalarType previous_dtype_ = at::kFloat;
 };
 
-at::Tensor initial_input_table(int64_t rows, int64_t dimension, uint64_t seed) {
-  // word2vec's initialisation, drawn from our own generator so that CPU and
-  // GPU runs start from the same tables.
-  at::Tensor table = at::empty({rows, dimension}, at::kFloat);
-  float* data = table.data_ptr<float>();
-  Rng rng(seed, 0x1a17ULL);
-  for (int64_t i = 0; i < rows * dimension; ++i) {
-    data[i] = (rng.uniform_float() - 0.5f) / static_cast<float>(dimension);
-  }
-  return table;
-}
-
 at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
   return at::from_blob(const_cast<int64_t*>(values.data()),
                        {static_cast<int64_t>(values.size())}, at::kLong)
@@ -77,7 +66,9 @@ class TorchTrainer : public Trainer {
     auto negatives = make_negative_sampler(s.negative_sampler);
     negatives->prepare(walks, num_nodes, s.negative_exponent);
 
-    input_ = initial_input_table(num_nodes, s.dimension, options.seed).to(device);
+    Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
+    input_ = at::from_blob(initial.values.data(), {num_nodes, s.dimension}, at::kFloat).to(device);
+    if (device.is_cpu()) input_ = input_.clone();  // from_blob does not own `initial`
     output_ = at::zeros({num_nodes, s.dimension}, at::TensorOptions(at::kFloat).device(device));
     // +1 for the positive column, -1 for the negatives: log sigmoid(sign * score).
     signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));

@@ -7,11 +7,13 @@
 namespace wb {
 
 std::unique_ptr<Trainer> make_torch_trainer();
+std::unique_ptr<Trainer> make_fused_cpu_trainer();
 
 namespace {
 
 const Registry<Trainer>& registry() {
-  static const Registry<Trainer> trainers("train.trainer", {{"torch", make_torch_trainer}});
+  static const Registry<Trainer> trainers(
+      "train.trainer", {{"torch", make_torch_trainer}, {"fused", make_fused_cpu_trainer}});
   return trainers;
 }
 

@@ -36,7 +36,7 @@ class Trainer {
                        Recorder& recorder, const Progress& progress, TrainSummary& summary) = 0;
 };
 
-// Known names: "torch". Throws ConfigError naming train.trainer otherwise.
+// Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel). Throws ConfigError naming train.trainer otherwise.
 std::unique_ptr<Trainer> make_trainer(const std::string& name);
 std::vector<std::string> trainer_names();
 

@@ -1,0 +1,74 @@
+#include "eval/edge_features.h"
+
+#include <cmath>
+
+#include "core/errors.h"
+
+namespace wb {
+
+std::string name(EdgeOperator op) {
+  switch (op) {
+    case EdgeOperator::kAverage:
+      return "average";
+    case EdgeOperator::kHadamard:
+      return "hadamard";
+    case EdgeOperator::kWeightedL1:
+      return "weighted_l1";
+    case EdgeOperator::kWeightedL2:
+      return "weighted_l2";
+  }
+  return "unknown";
+}
+
+const std::vector<EdgeOperator>& all_edge_operators() {
+  static const std::vector<EdgeOperator> operators = {
+      EdgeOperator::kAverage, EdgeOperator::kHadamard, EdgeOperator::kWeightedL1,
+      EdgeOperator::kWeightedL2};
+  return operators;
+}
+
+EdgeOperator parse_edge_operator(const std::string& text) {
+  std::string accepted;
+  for (EdgeOperator op : all_edge_operators()) {
+    if (text == name(op)) return op;
+    accepted += (accepted.empty() ? "" : ", ") + name(op);
+  }
+  throw ConfigError("unknown edge operator \"" + text + "\" (expected one of " + accepted + ")");
+}
+
+Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs,
+                     EdgeOperator op) {
+  Matrix features(static_cast<int64_t>(pairs.size()), embeddings.cols);
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const NodePair& pair = pairs[i];
+    if (pair.u < 0 || pair.v < 0 || pair.u >= embeddings.rows || pair.v >= embeddings.rows) {
+      throw DataError("edge features: pair (" + std::to_string(pair.u) + ", " +
+                      std::to_string(pair.v) + ") is outside the " +
+                      std::to_string(embeddings.rows) + " embedding rows");
+    }
+    const float* a = embeddings.row(pair.u);
+    const float* b = embeddings.row(pair.v);
+    float* out = features.row(static_cast<int64_t>(i));
+    // The switch sits outside the inner loop so each loop vectorises.
+    switch (op) {
+      case EdgeOperator::kAverage:
+        for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = 0.5f * (a[j] + b[j]);
+        break;
+      case EdgeOperator::kHadamard:
+        for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = a[j] * b[j];
+        break;
+      case EdgeOperator::kWeightedL1:
+        for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = std::fabs(a[j] - b[j]);
+        break;
+      case EdgeOperator::kWeightedL2:
+        for (int64_t j = 0; j < embeddings.cols; ++j) {
+          const float d = a[j] - b[j];
+          out[j] = d * d;
+        }
+        break;
+    }
+  }
+  return features;
+}
+
+}  // namespace wb

@@ -1,0 +1,30 @@
+#pragma once
+// Turns two node embeddings into one edge representation, with the binary
+// operators of the node2vec paper (Grover & Leskovec 2016, Table 1).
+#include <string>
+#include <vector>
+
+#include "core/matrix.h"
+#include "eval/link_split.h"
+
+namespace wb {
+
+enum class EdgeOperator {
+  kAverage,     // (a + b) / 2
+  kHadamard,    // a * b
+  kWeightedL1,  // |a - b|
+  kWeightedL2,  // (a - b)^2
+};
+
+// "average", "hadamard", "weighted_l1", "weighted_l2": the names used in
+// configs and metric keys.
+std::string name(EdgeOperator op);
+// Throws ConfigError naming the accepted names.
+EdgeOperator parse_edge_operator(const std::string& text);
+const std::vector<EdgeOperator>& all_edge_operators();
+
+// One row per pair, embeddings.cols columns. Throws DataError when a pair
+// names a node without an embedding row.
+Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op);
+
+}  // namespace wb

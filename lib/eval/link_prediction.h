@@ -1,0 +1,31 @@
+#pragma once
+// Scores an embedding on a link split, as in the node2vec paper: an edge
+// classifier per binary operator, plus the untrained dot product.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/matrix.h"
+#include "eval/edge_features.h"
+#include "eval/link_split.h"
+#include "eval/logistic_regression.h"
+
+namespace wb {
+
+struct LinkPredictionOptions {
+  std::vector<EdgeOperator> operators = all_edge_operators();
+  bool include_dot_product = true;
+  LogisticRegressionOptions classifier;
+};
+
+// For each operator, fits the classifier on the features of train_edges
+// (label 1) and train_non_edges (label 0) and ranks the test pairs by its
+// log-odds; the dot product ranks the test pairs directly. Returns
+// "link/<operator>/roc_auc" and "link/<operator>/ap" for each operator, and
+// "link/dot/roc_auc", "link/dot/ap". Throws DataError when the embedding has
+// fewer rows than the graph has nodes or the split has no training pairs.
+std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
+                                                       const LinkSplit& split,
+                                                       const LinkPredictionOptions& options);
+
+}  // namespace wb

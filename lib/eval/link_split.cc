@@ -1,0 +1,259 @@
+#include "eval/link_split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <utility>
+
+#include "core/errors.h"
+#include "core/random.h"
+
+namespace wb {
+namespace {
+
+// Each step draws from its own stream, so changing how one step consumes
+// random numbers leaves the choices of the others unchanged.
+enum Stream : uint64_t { kForestStream = 1, kRemovalStream, kTrainEdgeStream, kNonEdgeStream };
+
+// Below this many candidate pairs, listing every non-edge is cheaper and
+// safer (dense graphs) than rejection sampling.
+constexpr uint64_t kEnumerateNonEdgesBelow = uint64_t{1} << 22;
+
+struct IndexedEdge {
+  NodeId u;
+  NodeId v;
+  int64_t arc;  // position of u -> v in graph.targets
+};
+
+// Unique undirected edges {u < v}, or every arc of a directed graph.
+std::vector<IndexedEdge> collect_edges(const Graph& graph) {
+  std::vector<IndexedEdge> edges;
+  edges.reserve(static_cast<size_t>(graph.num_edges()));
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    for (int64_t arc = graph.offsets[u]; arc < graph.offsets[u + 1]; ++arc) {
+      const NodeId v = graph.targets[arc];
+      if (u == v || (!graph.directed && v < u)) continue;
+      edges.push_back({u, v, arc});
+    }
+  }
+  return edges;
+}
+
+class DisjointSets {
+ public:
+  explicit DisjointSets(int64_t size) : parent_(static_cast<size_t>(size)) {
+    std::iota(parent_.begin(), parent_.end(), NodeId{0});
+  }
+  NodeId find(NodeId x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];  // path halving keeps the trees shallow
+      x = parent_[x];
+    }
+    return x;
+  }
+  // Returns false when a and b were already in one set.
+  bool unite(NodeId a, NodeId b) {
+    a = find(a);
+    b = find(b);
+    if (a == b) return false;
+    parent_[std::max(a, b)] = std::min(a, b);
+    return true;
+  }
+
+ private:
+  std::vector<NodeId> parent_;
+};
+
+// Partial Fisher-Yates: afterwards items[0, count) is a uniform random sample
+// in random order.
+template <typename T>
+void sample_to_front(std::vector<T>& items, size_t count, Rng& rng) {
+  for (size_t i = 0; i < count && i < items.size(); ++i) {
+    const size_t j = i + static_cast<size_t>(rng.below(items.size() - i));
+    std::swap(items[i], items[j]);
+  }
+}
+
+// Marks the edges of a random spanning forest (Kruskal over a shuffled edge
+// order). Removing only edges outside it keeps every component connected.
+std::vector<char> random_spanning_forest(const Graph& graph, const std::vector<IndexedEdge>& edges,
+                                         Rng& rng) {
+  std::vector<int64_t> order(edges.size());
+  std::iota(order.begin(), order.end(), int64_t{0});
+  sample_to_front(order, order.size(), rng);
+  DisjointSets components(graph.num_nodes());
+  std::vector<char> in_forest(edges.size(), 0);
+  for (int64_t e : order) in_forest[e] = components.unite(edges[e].u, edges[e].v) ? 1 : 0;
+  return in_forest;
+}
+
+Graph without_arcs(const Graph& graph, const std::vector<char>& removed_arc) {
+  Graph residual;
+  residual.directed = graph.directed;
+  residual.node_ids = graph.node_ids;
+  residual.offsets.assign(graph.offsets.size(), 0);
+  const auto kept_arcs = std::count(removed_arc.begin(), removed_arc.end(), 0);
+  residual.targets.reserve(static_cast<size_t>(kept_arcs));
+  if (graph.weighted()) residual.weights.reserve(static_cast<size_t>(kept_arcs));
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    for (int64_t arc = graph.offsets[u]; arc < graph.offsets[u + 1]; ++arc) {
+      if (removed_arc[arc]) continue;
+      residual.targets.push_back(graph.targets[arc]);
+      if (graph.weighted()) residual.weights.push_back(graph.weights[arc]);
+    }
+    residual.offsets[u + 1] = static_cast<int64_t>(residual.targets.size());
+  }
+  return residual;
+}
+
+uint64_t pair_key(const Graph& graph, NodeId u, NodeId v) {
+  if (!graph.directed && v < u) std::swap(u, v);
+  return (static_cast<uint64_t>(u) << 32) | static_cast<uint64_t>(v);
+}
+
+NodePair pair_from_key(uint64_t key) {
+  return {static_cast<NodeId>(key >> 32), static_cast<NodeId>(key & 0xffffffffULL)};
+}
+
+bool is_non_edge(const Graph& graph, NodeId u, NodeId v) {
+  return u != v && !graph.has_arc(u, v) && !graph.has_arc(v, u);
+}
+
+// Candidate pairs u != v: unordered for undirected graphs, ordered for directed.
+uint64_t count_pairs(const Graph& graph) {
+  const auto n = static_cast<uint64_t>(graph.num_nodes());
+  return graph.directed ? n * (n - 1) : n * (n - 1) / 2;
+}
+
+// Candidate pairs with no arc either way.
+uint64_t count_non_edges(const Graph& graph, const std::vector<IndexedEdge>& edges) {
+  if (!graph.directed) return count_pairs(graph) - edges.size();
+  uint64_t reciprocal_arcs = 0;
+  for (const IndexedEdge& e : edges) reciprocal_arcs += graph.has_arc(e.v, e.u) ? 1 : 0;
+  const uint64_t linked_node_pairs = edges.size() - reciprocal_arcs / 2;
+  return count_pairs(graph) - 2 * linked_node_pairs;
+}
+
+std::vector<uint64_t> enumerate_non_edges(const Graph& graph) {
+  std::vector<uint64_t> keys;
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    for (NodeId v = graph.directed ? 0 : u + 1; v < graph.num_nodes(); ++v) {
+      if (is_non_edge(graph, u, v)) keys.push_back(pair_key(graph, u, v));
+    }
+  }
+  return keys;
+}
+
+// Draws pairs uniformly and keeps the distinct non-edges until there are at
+// least `needed`. Sorting and deduplicating in rounds needs a fraction of the
+// memory of a hash set at millions of pairs; the distinct pairs of uniform
+// draws are a uniform random set, and the caller samples from it.
+std::vector<uint64_t> draw_non_edges(const Graph& graph, uint64_t needed, Rng& rng) {
+  const auto n = static_cast<uint64_t>(graph.num_nodes());
+  const uint64_t draw_limit = 64 * needed + (uint64_t{1} << 20);
+  uint64_t draws = 0;
+  std::vector<uint64_t> keys;
+  while (keys.size() < needed) {
+    const uint64_t missing = needed - keys.size();
+    const uint64_t batch = missing + missing / 8 + 64;
+    for (uint64_t i = 0; i < batch; ++i) {
+      const auto u = static_cast<NodeId>(rng.below(n));
+      const auto v = static_cast<NodeId>(rng.below(n));
+      if (is_non_edge(graph, u, v)) keys.push_back(pair_key(graph, u, v));
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    draws += batch;
+    if (keys.size() < needed && draws > draw_limit) {
+      throw DataError("link split: the graph is too dense to sample " + std::to_string(needed) +
+                      " non-edges");
+    }
+  }
+  return keys;
+}
+
+std::vector<NodePair> to_pairs(const std::vector<uint64_t>& keys, size_t begin, size_t end) {
+  std::vector<NodePair> pairs;
+  pairs.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) pairs.push_back(pair_from_key(keys[i]));
+  return pairs;
+}
+
+}  // namespace
+
+LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& options) {
+  if (!(options.test_fraction > 0.0 && options.test_fraction < 1.0)) {
+    throw ConfigError("link split: test_fraction must be in (0, 1), got " +
+                      std::to_string(options.test_fraction));
+  }
+  const std::vector<IndexedEdge> edges = collect_edges(graph);
+  if (edges.empty()) throw DataError("link split: the graph has no edges (self-loops excluded)");
+
+  LinkSplit split;
+  split.requested_removals =
+      std::llround(options.test_fraction * static_cast<double>(edges.size()));
+
+  Rng forest_rng(options.seed, kForestStream);
+  const std::vector<char> in_forest = random_spanning_forest(graph, edges, forest_rng);
+  std::vector<int64_t> removable;
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (!in_forest[e]) removable.push_back(static_cast<int64_t>(e));
+  }
+  split.removed = std::min(split.requested_removals, static_cast<int64_t>(removable.size()));
+  if (split.removed == 0) {
+    throw DataError("link split: no edge can be removed (" + std::to_string(edges.size()) +
+                    " edges, " + std::to_string(removable.size()) +
+                    " outside a spanning forest, test_fraction " +
+                    std::to_string(options.test_fraction) + ")");
+  }
+  Rng removal_rng(options.seed, kRemovalStream);
+  sample_to_front(removable, static_cast<size_t>(split.removed), removal_rng);
+  removable.resize(static_cast<size_t>(split.removed));
+
+  std::vector<char> removed_arc(static_cast<size_t>(graph.num_arcs()), 0);
+  std::vector<char> removed_edge(edges.size(), 0);
+  split.test_edges.reserve(removable.size());
+  for (int64_t e : removable) {
+    const IndexedEdge& edge = edges[e];
+    removed_edge[e] = 1;
+    removed_arc[edge.arc] = 1;
+    if (!graph.directed) {
+      const NodeId* reverse =
+          std::lower_bound(graph.neighbors_begin(edge.v), graph.neighbors_end(edge.v), edge.u);
+      removed_arc[reverse - graph.targets.data()] = 1;
+    }
+    split.test_edges.push_back({edge.u, edge.v});
+  }
+  split.train_graph = without_arcs(graph, removed_arc);
+
+  std::vector<int64_t> kept;
+  kept.reserve(edges.size() - removable.size());
+  for (size_t e = 0; e < edges.size(); ++e) {
+    if (!removed_edge[e]) kept.push_back(static_cast<int64_t>(e));
+  }
+  const size_t train_count = std::min(kept.size(), split.test_edges.size());
+  Rng train_rng(options.seed, kTrainEdgeStream);
+  sample_to_front(kept, train_count, train_rng);
+  split.train_edges.reserve(train_count);
+  for (size_t i = 0; i < train_count; ++i) {
+    split.train_edges.push_back({edges[kept[i]].u, edges[kept[i]].v});
+  }
+
+  const uint64_t needed = split.test_edges.size() + train_count;
+  const uint64_t available = count_non_edges(graph, edges);
+  if (needed > available) {
+    throw DataError("link split: needs " + std::to_string(needed) +
+                    " non-edges but the graph has " + std::to_string(available));
+  }
+  Rng non_edge_rng(options.seed, kNonEdgeStream);
+  std::vector<uint64_t> non_edges = count_pairs(graph) <= kEnumerateNonEdgesBelow
+                                        ? enumerate_non_edges(graph)
+                                        : draw_non_edges(graph, needed, non_edge_rng);
+  sample_to_front(non_edges, static_cast<size_t>(needed), non_edge_rng);
+  split.test_non_edges = to_pairs(non_edges, 0, split.test_edges.size());
+  split.train_non_edges = to_pairs(non_edges, split.test_edges.size(), needed);
+  return split;
+}
+
+}  // namespace wb

@@ -1,0 +1,50 @@
+#pragma once
+// The node2vec paper's link-prediction protocol: hide a fraction of the edges,
+// embed the residual graph, then ask whether the hidden edges score above
+// node pairs that were never edges. The residual graph keeps every connected
+// component connected, so no node loses its whole neighbourhood.
+#include <cstdint>
+#include <vector>
+
+#include "graph/graph.h"
+
+namespace wb {
+
+struct LinkSplitOptions {
+  double test_fraction = 0.5;  // of the graph's edges (self-loops excluded), in (0, 1)
+  uint64_t seed = 0;
+};
+
+// For undirected graphs u < v; for directed graphs the arc u -> v.
+struct NodePair {
+  NodeId u;
+  NodeId v;
+};
+
+struct LinkSplit {
+  // The input minus the test edges: same node ids, directedness and weights.
+  Graph train_graph;
+  // The removed edges: the positives the embedding is evaluated on.
+  std::vector<NodePair> test_edges;
+  // As many pairs with no arc either way in the original graph.
+  std::vector<NodePair> test_non_edges;
+  // Edges of train_graph for fitting the edge classifier: as many as
+  // test_edges, or all of them when train_graph has fewer.
+  std::vector<NodePair> train_edges;
+  // As many further non-edges of the original graph, disjoint from test_non_edges.
+  std::vector<NodePair> train_non_edges;
+  // removed < requested_removals when the graph has too few edges outside a
+  // spanning forest to remove the requested fraction.
+  int64_t requested_removals = 0;
+  int64_t removed = 0;
+};
+
+// Deterministic given options.seed. Undirected graphs are split on unique
+// edges {u, v}; directed graphs on arcs, with components taken as weakly
+// connected. Self-loops stay in the residual graph and are never sampled.
+// Throws ConfigError for a test_fraction outside (0, 1) and DataError when the
+// graph has no edges, no edge can be removed without disconnecting it, or it
+// has too few non-edges to sample.
+LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& options);
+
+}  // namespace wb

@@ -1,0 +1,151 @@
+#include "eval/logistic_regression.h"
+
+#include <ATen/ATen.h>
+#include <torch/optim/lbfgs.h>
+
+#include <cmath>
+#include <string>
+
+#include "core/errors.h"
+
+namespace wb {
+namespace {
+
+struct Standardisation {
+  std::vector<double> mean;
+  std::vector<double> scale;  // standard deviation; 1 for constant columns, as sklearn
+};
+
+Standardisation column_statistics(const Matrix& x) {
+  Standardisation s;
+  s.mean.assign(static_cast<size_t>(x.cols), 0.0);
+  s.scale.assign(static_cast<size_t>(x.cols), 0.0);
+  for (int64_t i = 0; i < x.rows; ++i) {
+    const float* row = x.row(i);
+    for (int64_t j = 0; j < x.cols; ++j) s.mean[j] += row[j];
+  }
+  for (double& m : s.mean) m /= static_cast<double>(x.rows);
+  // Two passes rather than E[x^2] - E[x]^2, which cancels badly in doubles
+  // summed over millions of rows.
+  for (int64_t i = 0; i < x.rows; ++i) {
+    const float* row = x.row(i);
+    for (int64_t j = 0; j < x.cols; ++j) {
+      const double d = row[j] - s.mean[j];
+      s.scale[j] += d * d;
+    }
+  }
+  for (double& v : s.scale) {
+    v = std::sqrt(v / static_cast<double>(x.rows));
+    if (!(v > 1e-12)) v = 1.0;
+  }
+  return s;
+}
+
+at::Tensor to_float_tensor(const std::vector<double>& values) {
+  at::Tensor t = at::empty({static_cast<int64_t>(values.size())}, at::kFloat);
+  float* data = t.data_ptr<float>();
+  for (size_t i = 0; i < values.size(); ++i) data[i] = static_cast<float>(values[i]);
+  return t;
+}
+
+}  // namespace
+
+LogisticRegression::LogisticRegression(LogisticRegressionOptions options) : options_(options) {}
+
+void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
+  if (x.rows != static_cast<int64_t>(y.size())) {
+    throw Error("logistic regression: " + std::to_string(x.rows) + " rows but " +
+                std::to_string(y.size()) + " labels");
+  }
+  int64_t positives = 0;
+  for (int label : y) {
+    if (label != 0 && label != 1) {
+      throw Error("logistic regression: label " + std::to_string(label) + " is neither 0 nor 1");
+    }
+    positives += label;
+  }
+  if (positives == 0 || positives == x.rows) {
+    throw Error("logistic regression needs examples of both classes");
+  }
+  if (!(options_.l2 >= 0.0) || options_.max_iterations < 1) {
+    throw ConfigError("logistic regression: l2 must be >= 0 and max_iterations >= 1");
+  }
+
+  const Standardisation standardisation = column_statistics(x);
+  // A caller may be inside a no-grad scope; the fit needs gradients.
+  at::AutoGradMode enable_grad(true);
+  // from_blob borrows the matrix without copying; it is only read.
+  const at::Tensor features =
+      at::from_blob(const_cast<float*>(x.values.data()), {x.rows, x.cols}, at::kFloat);
+  at::Tensor targets = at::empty({x.rows}, at::kFloat);
+  for (int64_t i = 0; i < x.rows; ++i) targets.data_ptr<float>()[i] = static_cast<float>(y[i]);
+  const at::Tensor mean = to_float_tensor(standardisation.mean);
+  const at::Tensor inverse_scale = at::reciprocal(to_float_tensor(standardisation.scale));
+
+  // w lives in standardised units. Folding the standardisation into the
+  // weights ((x - mean) / scale . w = x . (w / scale) - mean . (w / scale))
+  // avoids a standardised copy of a feature matrix that can be gigabytes.
+  at::Tensor w = at::zeros({x.cols}, at::kFloat).requires_grad_(true);
+  at::Tensor b = at::zeros({1}, at::kFloat).requires_grad_(true);
+  const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
+
+  torch::optim::LBFGS optimizer({w, b}, torch::optim::LBFGSOptions(1.0)
+                                            .max_iter(options_.max_iterations)
+                                            .max_eval(options_.max_iterations * 2)
+                                            .tolerance_grad(1e-6)
+                                            .tolerance_change(1e-10)
+                                            .history_size(20)
+                                            .line_search_fn("strong_wolfe"));
+  auto closure = [&]() {
+    optimizer.zero_grad();
+    const at::Tensor raw_w = w * inverse_scale;
+    const at::Tensor logits = at::matmul(features, raw_w) + (b - at::dot(raw_w, mean));
+    at::Tensor loss =
+        at::binary_cross_entropy_with_logits(logits, targets) + penalty * at::dot(w, w);
+    loss.backward();
+    return loss;
+  };
+  optimizer.step(closure);
+
+  at::NoGradGuard no_grad;
+  const at::Tensor w_fitted = w.detach().to(at::kDouble).contiguous();
+  const double* w_data = w_fitted.data_ptr<double>();
+  weights_.assign(static_cast<size_t>(x.cols), 0.0);
+  intercept_ = b.item<double>();
+  for (int64_t j = 0; j < x.cols; ++j) {
+    weights_[j] = w_data[j] / standardisation.scale[j];
+    intercept_ -= weights_[j] * standardisation.mean[j];
+  }
+  for (double v : weights_) {
+    if (!std::isfinite(v)) throw NumericError("logistic regression diverged (non-finite weight)");
+  }
+  if (!std::isfinite(intercept_)) throw NumericError("logistic regression diverged");
+  fitted_ = true;
+}
+
+std::vector<double> LogisticRegression::decision_function(const Matrix& x) const {
+  if (!fitted_) throw Error("logistic regression: used before fit");
+  if (x.cols != static_cast<int64_t>(weights_.size())) {
+    throw Error("logistic regression: fitted on " + std::to_string(weights_.size()) +
+                " features, asked about " + std::to_string(x.cols));
+  }
+  std::vector<double> log_odds(static_cast<size_t>(x.rows));
+  for (int64_t i = 0; i < x.rows; ++i) {
+    const float* row = x.row(i);
+    double z = intercept_;
+    for (int64_t j = 0; j < x.cols; ++j) z += weights_[j] * row[j];
+    log_odds[i] = z;
+  }
+  return log_odds;
+}
+
+std::vector<double> LogisticRegression::predict_proba(const Matrix& x) const {
+  std::vector<double> probabilities = decision_function(x);
+  for (double& z : probabilities) {
+    // Written so that exp never overflows for large |z|.
+    z = z >= 0.0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
+  }
+  return probabilities;
+}
+
+}  // namespace wb

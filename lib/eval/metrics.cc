@@ -1,0 +1,141 @@
+#include "eval/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <numeric>
+#include <string>
+
+#include "core/errors.h"
+
+namespace wb {
+namespace {
+
+struct ClassCounts {
+  int64_t positives = 0;
+  int64_t negatives = 0;
+};
+
+ClassCounts check_binary_input(const std::vector<double>& scores, const std::vector<int>& labels,
+                               const char* metric) {
+  if (scores.size() != labels.size()) {
+    throw Error(std::string(metric) + ": " + std::to_string(scores.size()) + " scores but " +
+                std::to_string(labels.size()) + " labels");
+  }
+  ClassCounts counts;
+  for (size_t i = 0; i < scores.size(); ++i) {
+    if (std::isnan(scores[i])) throw NumericError(std::string(metric) + ": a score is NaN");
+    if (labels[i] == 1) {
+      ++counts.positives;
+    } else if (labels[i] == 0) {
+      ++counts.negatives;
+    } else {
+      throw Error(std::string(metric) + ": label " + std::to_string(labels[i]) +
+                  " is neither 0 nor 1");
+    }
+  }
+  if (counts.positives == 0 || counts.negatives == 0) {
+    throw Error(std::string(metric) + " needs both positives and negatives (got " +
+                std::to_string(counts.positives) + " and " + std::to_string(counts.negatives) +
+                ")");
+  }
+  return counts;
+}
+
+// Indices ordered by score, highest first; the order inside a tie does not
+// matter because both metrics treat a run of equal scores as one threshold.
+std::vector<size_t> order_by_score_descending(const std::vector<double>& scores) {
+  std::vector<size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+  return order;
+}
+
+}  // namespace
+
+double roc_auc(const std::vector<double>& scores, const std::vector<int>& labels) {
+  const ClassCounts counts = check_binary_input(scores, labels, "roc_auc");
+  const std::vector<size_t> order = order_by_score_descending(scores);
+  // Mann-Whitney U: each positive wins against the negatives scored below it
+  // and half-wins against the negatives it ties with, which is exactly the
+  // area under sklearn's trapezoidal ROC curve.
+  double wins = 0.0;
+  int64_t negatives_above = 0;
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin;
+    int64_t tie_positives = 0;
+    int64_t tie_negatives = 0;
+    while (end < order.size() && scores[order[end]] == scores[order[begin]]) {
+      (labels[order[end]] == 1 ? tie_positives : tie_negatives) += 1;
+      ++end;
+    }
+    const int64_t negatives_below = counts.negatives - negatives_above - tie_negatives;
+    wins += static_cast<double>(tie_positives) *
+            (static_cast<double>(negatives_below) + 0.5 * static_cast<double>(tie_negatives));
+    negatives_above += tie_negatives;
+    begin = end;
+  }
+  return wins / (static_cast<double>(counts.positives) * static_cast<double>(counts.negatives));
+}
+
+double average_precision(const std::vector<double>& scores, const std::vector<int>& labels) {
+  const ClassCounts counts = check_binary_input(scores, labels, "average_precision");
+  const std::vector<size_t> order = order_by_score_descending(scores);
+  // One threshold per distinct score: AP = sum_n (R_n - R_{n-1}) * P_n.
+  double ap = 0.0;
+  int64_t true_positives = 0;
+  int64_t predicted = 0;
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin;
+    int64_t tie_positives = 0;
+    while (end < order.size() && scores[order[end]] == scores[order[begin]]) {
+      tie_positives += labels[order[end]] == 1 ? 1 : 0;
+      ++end;
+    }
+    true_positives += tie_positives;
+    predicted += static_cast<int64_t>(end - begin);
+    const double recall_gain =
+        static_cast<double>(tie_positives) / static_cast<double>(counts.positives);
+    const double precision = static_cast<double>(true_positives) / static_cast<double>(predicted);
+    ap += recall_gain * precision;
+    begin = end;
+  }
+  return ap;
+}
+
+double hits_at_k(const std::vector<double>& positive_scores,
+                 const std::vector<double>& negative_scores, int64_t k) {
+  if (positive_scores.empty()) throw Error("hits_at_k needs at least one positive");
+  if (k < 1) throw Error("hits_at_k needs k >= 1, got " + std::to_string(k));
+  if (static_cast<int64_t>(negative_scores.size()) < k) return 1.0;
+  std::vector<double> negatives = negative_scores;
+  std::nth_element(negatives.begin(), negatives.begin() + (k - 1), negatives.end(),
+                   std::greater<double>());
+  const double kth_best_negative = negatives[static_cast<size_t>(k - 1)];
+  int64_t hits = 0;
+  for (double score : positive_scores) hits += score > kth_best_negative ? 1 : 0;
+  return static_cast<double>(hits) / static_cast<double>(positive_scores.size());
+}
+
+double mean_reciprocal_rank(const std::vector<double>& positive_scores,
+                            const std::vector<std::vector<double>>& negative_scores) {
+  if (positive_scores.empty()) throw Error("mean_reciprocal_rank needs at least one positive");
+  if (positive_scores.size() != negative_scores.size()) {
+    throw Error("mean_reciprocal_rank: " + std::to_string(positive_scores.size()) +
+                " positives but " + std::to_string(negative_scores.size()) + " negative lists");
+  }
+  double sum = 0.0;
+  for (size_t i = 0; i < positive_scores.size(); ++i) {
+    int64_t above = 0;
+    int64_t tied = 0;
+    for (double negative : negative_scores[i]) {
+      above += negative > positive_scores[i] ? 1 : 0;
+      tied += negative == positive_scores[i] ? 1 : 0;
+    }
+    const double rank = 1.0 + static_cast<double>(above) + 0.5 * static_cast<double>(tied);
+    sum += 1.0 / rank;
+  }
+  return sum / static_cast<double>(positive_scores.size());
+}
+
+}  // namespace wb

@@ -1,0 +1,30 @@
+#pragma once
+// Ranking metrics for scored node pairs. roc_auc and average_precision match
+// scikit-learn's roc_auc_score and average_precision_score exactly (ties
+// included), so numbers compare with published node2vec results; hits_at_k
+// and mean_reciprocal_rank follow the OGB link-prediction evaluator.
+#include <cstdint>
+#include <vector>
+
+namespace wb {
+
+// labels[i] is 1 for a positive and 0 for a negative. Throws Error when the
+// sizes differ, a label is neither 0 nor 1, or either class is missing, and
+// NumericError when a score is NaN.
+double roc_auc(const std::vector<double>& scores, const std::vector<int>& labels);
+double average_precision(const std::vector<double>& scores, const std::vector<int>& labels);
+
+// Fraction of positives scored strictly above the k-th highest negative
+// (OGB's Hits@K). With fewer than k negatives every positive counts as a hit,
+// as in OGB. Throws Error when there are no positives or k < 1.
+double hits_at_k(const std::vector<double>& positive_scores,
+                 const std::vector<double>& negative_scores, int64_t k);
+
+// Mean over positives of 1 / rank, where positive i is ranked against its own
+// negatives negative_scores[i] and ties with a negative count half (OGB's MRR:
+// the average of the optimistic and pessimistic ranks). Throws Error when the
+// sizes differ or there are no positives.
+double mean_reciprocal_rank(const std::vector<double>& positive_scores,
+                            const std::vector<std::vector<double>>& negative_scores);
+
+}  // namespace wb

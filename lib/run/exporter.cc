@@ -1,0 +1,75 @@
+#include "run/exporter.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.h"
+#include "io/node_ids_writer.h"
+#include "io/npy_writer.h"
+#include "io/torch_writer.h"
+#include "io/word2vec_writer.h"
+
+namespace wb {
+namespace {
+
+void write_text(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out) throw Error(located(path, 0, "cannot write"));
+  }
+  std::filesystem::rename(temporary, path);
+}
+
+// One line per evaluation pair: "set u v label" with the original node ids, so
+// the exact split can be reused by other tools.
+std::string split_text(const Graph& graph, const LinkSplit& split) {
+  std::string text = "# set\tu\tv\tlabel\n";
+  auto add = [&](const char* set, const std::vector<NodePair>& pairs, int label) {
+    for (const auto& pair : pairs) {
+      text += std::string(set) + "\t" + graph.node_ids[pair.u] + "\t" + graph.node_ids[pair.v] +
+              "\t" + std::to_string(label) + "\n";
+    }
+  };
+  add("test", split.test_edges, 1);
+  add("test", split.test_non_edges, 0);
+  add("train", split.train_edges, 1);
+  add("train", split.train_non_edges, 0);
+  return text;
+}
+
+}  // namespace
+
+void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix& embeddings,
+                const LinkSplit* split, const std::string& directory, Recorder& recorder) {
+  std::error_code ec;
+  std::filesystem::create_directories(directory, ec);
+  if (ec) throw Error(located(directory, 0, "cannot create the artifact directory: " + ec.message()));
+  const auto path_of = [&](const char* name) { return (std::filesystem::path(directory) / name).string(); };
+  const auto record = [&](const std::string& kind, const std::string& path) {
+    recorder.artifact(kind, path, static_cast<int64_t>(std::filesystem::file_size(path)));
+  };
+  for (const auto& format : config.export_.formats) {
+    if (format == "npy") {
+      write_npy(path_of(artifact_files::kNpy), embeddings);
+      record("embeddings_npy", path_of(artifact_files::kNpy));
+    } else if (format == "pt") {
+      write_torch_tensor(path_of(artifact_files::kTorch), embeddings);
+      record("embeddings_pt", path_of(artifact_files::kTorch));
+    } else if (format == "word2vec") {
+      write_word2vec_text(path_of(artifact_files::kWord2vec), embeddings, graph.node_ids);
+      record("embeddings_word2vec", path_of(artifact_files::kWord2vec));
+    }
+  }
+  write_node_ids(path_of(artifact_files::kNodeIds), graph.node_ids);
+  record("node_ids", path_of(artifact_files::kNodeIds));
+  write_text(path_of(artifact_files::kConfig), to_toml(config));
+  record("config", path_of(artifact_files::kConfig));
+  if (split != nullptr) {
+    write_text(path_of(artifact_files::kSplit), split_text(graph, *split));
+    record("split", path_of(artifact_files::kSplit));
+  }
+}
+
+}  // namespace wb

@@ -1,0 +1,29 @@
+#pragma once
+// Writes what a run leaves behind in its artifact directory: the embeddings in
+// each requested format, the node id mapping, the resolved config and the
+// link-prediction split, each recorded as an artifact with its size.
+#include <string>
+
+#include "config/experiment_config.h"
+#include "core/matrix.h"
+#include "eval/link_split.h"
+#include "graph/graph.h"
+#include "run/recorder.h"
+
+namespace wb {
+
+// File names inside a run's artifact directory, defined once.
+namespace artifact_files {
+inline constexpr const char* kNpy = "embeddings.npy";
+inline constexpr const char* kTorch = "embeddings.pt";
+inline constexpr const char* kWord2vec = "embeddings.emb";
+inline constexpr const char* kNodeIds = "node_ids.txt";
+inline constexpr const char* kConfig = "config.toml";
+inline constexpr const char* kSplit = "split.tsv";
+}  // namespace artifact_files
+
+// `split` may be null (no link prediction).
+void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix& embeddings,
+                const LinkSplit* split, const std::string& directory, Recorder& recorder);
+
+}  // namespace wb

@@ -1,0 +1,201 @@
+#include "run/pipeline.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "eval/link_prediction.h"
+#include "eval/link_split.h"
+#include "graph/ecommerce_generator.h"
+#include "graph/edge_list_reader.h"
+#include "run/exporter.h"
+#include "train/negative_sampler.h"
+#include "walk/walk_sampler.h"
+
+namespace wb {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double peak_memory_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Times one phase, records it, and logs it with the memory high-water mark.
+class PhaseTimer {
+ public:
+  PhaseTimer(const std::string& phase, Recorder& recorder, RunOutcome& outcome,
+             const PipelineHooks& hooks)
+      : phase_(phase), recorder_(recorder), outcome_(outcome), hooks_(hooks), start_(Clock::now()) {}
+  double stop() {
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    recorder_.timing(phase_, seconds);
+    outcome_.timings[phase_] = seconds;
+    if (hooks_.log) {
+      char line[160];
+      std::snprintf(line, sizeof(line), "%-10s %8.2f s   peak memory %.0f MiB", phase_.c_str(),
+                    seconds, peak_memory_mib());
+      hooks_.log(line);
+    }
+    return seconds;
+  }
+
+ private:
+  std::string phase_;
+  Recorder& recorder_;
+  RunOutcome& outcome_;
+  const PipelineHooks& hooks_;
+  Clock::time_point start_;
+};
+
+EdgeList load_edges(const GraphSection& g, uint64_t experiment_seed) {
+  if (g.generator == "ecommerce") {
+    EcommerceGraphOptions options;
+    options.users = g.ecommerce.users;
+    options.items = g.ecommerce.items;
+    options.categories = g.ecommerce.categories;
+    options.purchases_per_user = g.ecommerce.purchases_per_user;
+    options.zipf_exponent = g.ecommerce.zipf_exponent;
+    options.categories_per_user = g.ecommerce.categories_per_user;
+    options.in_category_probability = g.ecommerce.in_category_probability;
+    options.seed = static_cast<uint64_t>(g.ecommerce.seed);
+    return generate_ecommerce_graph(options);
+  }
+  EdgeListFormat format;
+  format.separator = g.separator == "tab"          ? Separator::kTab
+                     : g.separator == "comma"      ? Separator::kComma
+                     : g.separator == "whitespace" ? Separator::kWhitespace
+                                                   : Separator::kAuto;
+  format.comment_prefixes = g.comment_prefixes;
+  format.header = g.header;
+  format.weighted = g.weighted;
+  return read_edge_list(g.path, format);
+}
+
+GraphBuildOptions build_options(const GraphSection& g) {
+  GraphBuildOptions options;
+  options.directed = g.directed;
+  options.self_loops = g.self_loops == "keep" ? SelfLoopPolicy::kKeep : SelfLoopPolicy::kDrop;
+  options.duplicates = g.duplicates == "sum"     ? DuplicatePolicy::kSum
+                       : g.duplicates == "max"   ? DuplicatePolicy::kMax
+                       : g.duplicates == "error" ? DuplicatePolicy::kError
+                                                 : DuplicatePolicy::kFirst;
+  return options;
+}
+
+void log_line(const PipelineHooks& hooks, const std::string& line) {
+  if (hooks.log) hooks.log(line);
+}
+
+LinkPredictionOptions link_options(const EvalSection& eval) {
+  LinkPredictionOptions options;
+  options.operators.clear();
+  for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
+  options.classifier.l2 = eval.classifier_l2;
+  return options;
+}
+
+}  // namespace
+
+void check_components(const ExperimentConfig& config) {
+  make_walk_sampler(config.walk.sampler);
+  make_trainer(config.train.trainer);
+  make_negative_sampler(config.train.negative_sampler);
+}
+
+const std::vector<std::string>& pipeline_phases() {
+  static const std::vector<std::string> phases = {"load", "preprocess", "walk",
+                                                  "train", "eval",      "export"};
+  return phases;
+}
+
+RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& context,
+                        Recorder& recorder, const PipelineHooks& hooks) {
+  RunOutcome outcome;
+  const Progress& progress = hooks.progress;
+
+  PhaseTimer load("load", recorder, outcome, hooks);
+  const EdgeList edges = load_edges(config.graph, static_cast<uint64_t>(config.experiment.seed));
+  load.stop();
+  progress.throw_if_stopping();
+
+  PhaseTimer preprocess("preprocess", recorder, outcome, hooks);
+  GraphBuildStats build_stats;
+  Graph graph = build_graph(edges, build_options(config.graph), &build_stats);
+  outcome.num_nodes = graph.num_nodes();
+  outcome.num_edges = graph.num_edges();
+  recorder.score("graph/nodes", static_cast<double>(graph.num_nodes()));
+  recorder.score("graph/edges", static_cast<double>(graph.num_edges()));
+  log_line(hooks, "graph: " + std::to_string(graph.num_nodes()) + " nodes, " +
+                      std::to_string(graph.num_edges()) + " edges (" +
+                      std::to_string(build_stats.self_loops_dropped) + " self-loops dropped, " +
+                      std::to_string(build_stats.duplicates_merged) + " duplicates merged)");
+  const bool link_prediction = config.eval.task == "link_prediction";
+  LinkSplit split;
+  if (link_prediction) {
+    split = split_for_link_prediction(
+        graph, {config.eval.test_fraction, static_cast<uint64_t>(config.eval.split_seed)});
+    recorder.score("split/test_edges", static_cast<double>(split.test_edges.size()));
+    log_line(hooks, "split: " + std::to_string(split.test_edges.size()) +
+                        " held-out edges, training on the residual graph");
+  }
+  const Graph& train_graph = link_prediction ? split.train_graph : graph;
+  preprocess.stop();
+  progress.throw_if_stopping();
+
+  PhaseTimer walk_timer("walk", recorder, outcome, hooks);
+  WalkOptions walk_options;
+  walk_options.walks_per_node = config.walk.walks_per_node;
+  walk_options.walk_length = config.walk.walk_length;
+  walk_options.p = config.walk.p;
+  walk_options.q = config.walk.q;
+  walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
+  walk_options.threads = context.threads;
+  walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
+  auto sampler = make_walk_sampler(config.walk.sampler);
+  const Walks walks = generate_walks(*sampler, train_graph, walk_options, progress);
+  const double walk_seconds = walk_timer.stop();
+  recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
+  recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
+
+  PhaseTimer train_timer("train", recorder, outcome, hooks);
+  TrainOptions train_options;
+  train_options.settings = config.train;
+  train_options.device = context.device;
+  train_options.threads = context.threads;
+  train_options.seed = static_cast<uint64_t>(config.experiment.seed);
+  auto trainer = make_trainer(config.train.trainer);
+  const Matrix embeddings = trainer->train(walks, train_graph.num_nodes(), train_options, recorder,
+                                           progress, outcome.train);
+  const double train_seconds = train_timer.stop();
+  recorder.score("train/pairs_per_second", static_cast<double>(outcome.train.pairs) / train_seconds);
+  recorder.score("train/final_loss", outcome.train.final_loss);
+  recorder.flush();
+  progress.throw_if_stopping();
+
+  if (link_prediction) {
+    PhaseTimer eval_timer("eval", recorder, outcome, hooks);
+    for (const auto& [key, value] :
+         evaluate_link_prediction(embeddings, split, link_options(config.eval))) {
+      recorder.score(key, value);
+      outcome.scores[key] = value;
+    }
+    eval_timer.stop();
+  }
+
+  if (!context.artifact_directory.empty()) {
+    PhaseTimer export_timer("export", recorder, outcome, hooks);
+    export_run(config, graph, embeddings, link_prediction ? &split : nullptr,
+               context.artifact_directory, recorder);
+    export_timer.stop();
+  }
+  recorder.score("resources/peak_memory_mib", peak_memory_mib());
+  recorder.flush();
+  return outcome;
+}
+
+}  // namespace wb

@@ -1,0 +1,137 @@
+#pragma once
+// Where every run's record lives: one SQLite file holding experiments, runs and
+// their parameters, environment, metric series, timings, scores and artifacts.
+// Several processes may write the same file at once (WAL mode, transactions
+// retried on contention), and every multi-row write is one transaction, so a
+// failure never leaves a half-written run behind.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "run/recorder.h"
+
+namespace wb {
+
+class Database;
+
+enum class RunStatus { kRunning, kFinished, kFailed, kInterrupted, kCrashed };
+
+// The names stored in runs.status: "running", "finished", ...
+std::string to_string(RunStatus status);
+// Throws wb::Error for a name that is not a status.
+RunStatus run_status_from_string(const std::string& name);
+
+// Everything known about a run before it starts.
+struct RunStart {
+  std::string experiment;  // experiment name (created on first use)
+  std::string config_path;
+  std::string config_toml;                                  // the full resolved config as TOML text
+  std::vector<std::pair<std::string, std::string>> params;  // "train.dimension" -> "128"
+  std::vector<std::pair<std::string, std::string>> environment;  // "torch_version" -> "2.11.0"
+  int64_t seed = 0;
+  std::string device;
+  std::string git_commit;
+  bool git_dirty = false;
+  std::string command_line;
+};
+
+// One line of `workbench runs`. Timestamps are ISO-8601 UTC text.
+struct RunSummary {
+  int64_t id = 0;
+  std::string experiment;
+  std::string status;
+  std::string started_at;
+  std::string ended_at;  // "" while running
+  std::string device;
+  int64_t seed = 0;
+  double seconds = -1;  // ended_at - started_at, or -1 while running
+  std::map<std::string, double> scores;
+};
+
+struct MetricPoint {
+  int64_t step;
+  double value;
+};
+
+// Everything stored about one run. Lists keep the order they were recorded in.
+struct RunDetails {
+  RunSummary summary;
+  std::string config_path;
+  std::string config_toml;
+  std::string git_commit;
+  std::string command_line;
+  std::string message;  // why it failed, was interrupted or crashed
+  std::string host;
+  bool git_dirty = false;
+  int64_t pid = 0;
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::map<std::string, std::vector<MetricPoint>> metrics;  // each series sorted by step
+  std::vector<std::pair<std::string, double>> timings;      // phase, seconds
+  std::vector<std::tuple<std::string, std::string, int64_t>> artifacts;  // kind, path, bytes
+};
+
+// Empty fields match everything; limit <= 0 means no limit.
+struct RunFilter {
+  std::string experiment;
+  std::string status;  // a to_string(RunStatus) name; anything else throws
+  int64_t limit = 0;
+};
+
+// One open store file. A RunStore and the recorders it hands out may be used
+// from several threads: each operation holds the connection for its duration.
+// Errors are wb::Error, with messages that name the file.
+class RunStore {
+ public:
+  // Creates the parent directories and the file if missing, and brings the
+  // schema up to date. Throws wb::Error when the directory cannot be created,
+  // the file cannot be opened, is not a SQLite database, or was written by a
+  // newer workbench.
+  explicit RunStore(const std::string& path);
+  ~RunStore();
+  RunStore(const RunStore&) = delete;
+  RunStore& operator=(const RunStore&) = delete;
+
+  // Records a new run as running on this host and process: the experiment
+  // (created on first use), the run, its params and environment, all in one
+  // transaction. Returns the run id.
+  int64_t begin_run(const RunStart& start);
+
+  // A Recorder that buffers what the job reports and writes it to this run in
+  // one transaction per flush(); it flushes by itself every 1000 metric points
+  // and when destroyed (where errors are swallowed: call flush() to see them).
+  // It refers to this store's connection, so it must not outlive the store.
+  // Throws wb::Error when the run does not exist.
+  std::unique_ptr<Recorder> recorder(int64_t run_id);
+
+  // Ends a run that is running (or was marked crashed by mistake, e.g. by a
+  // reaper in another pid namespace) with a final status; message says why it
+  // failed or was interrupted. Throws wb::Error for kRunning, an unknown run
+  // or a run that has already ended.
+  void finish_run(int64_t run_id, RunStatus status, const std::string& message = "");
+
+  // Marks the run alive now, for tools that look for stale runs.
+  void heartbeat(int64_t run_id);
+
+  // Marks as crashed every run still running on this host whose process no
+  // longer exists, e.g. after a kill -9 or a power cut. Runs on other hosts
+  // are left alone: their pids mean nothing here. Returns how many it marked.
+  int reap_dead_runs();
+
+  // Newest first.
+  std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;
+  std::optional<RunDetails> find_run(int64_t id) const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace wb

@@ -1,0 +1,159 @@
+// Drives the real `workbench` binary the way a user does, and checks what it
+// prints, its exit status and what it left in the run store.
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "store/run_store.h"
+#include "test_support.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult run_workbench(const std::string& arguments) {
+  const std::string command = std::string(WB_WORKBENCH_BINARY) + " " + arguments + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string small_experiment(int users) {
+  return R"(
+[experiment]
+name = "cli-small"
+device = "cpu"
+threads = 2
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = )" + std::to_string(users) +
+         R"(
+items = 100
+categories = 5
+[walk]
+sampler = "node2vec-rejection"
+walks_per_node = 4
+walk_length = 20
+[train]
+dimension = 16
+window = 4
+log_every = 5
+)";
+}
+
+}  // namespace
+
+TEST_CASE("workbench run stores a finished run with its history", "[cli]") {
+  test::TempDir dir;
+  const auto experiment = dir.write("small.toml", small_experiment(400));
+  const auto store_path = dir.file("runs/workbench.db");
+  const auto result = run_workbench("run " + experiment + " --store " + store_path + " -q");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  REQUIRE_THAT(result.output, Contains("link/hadamard/roc_auc") && Contains("finished"));
+
+  RunStore store(store_path);
+  const auto runs = store.list_runs();
+  REQUIRE(runs.size() == 1);
+  const auto run = store.find_run(runs[0].id);
+  REQUIRE(run->summary.status == "finished");
+  REQUIRE(run->summary.experiment == "cli-small");
+  REQUIRE(run->metrics.at("train/loss").size() >= 2);
+  REQUIRE(run->timings.size() == 6);
+  REQUIRE(run->summary.scores.at("link/hadamard/roc_auc") > 0.5);
+  REQUIRE(run->artifacts.size() >= 5);
+  REQUIRE_THAT(run->config_toml, Contains("users = 400"));
+
+  const auto listed = run_workbench("runs list --store " + store_path);
+  REQUIRE(listed.exit_code == 0);
+  REQUIRE_THAT(listed.output, Contains("cli-small") && Contains("finished"));
+  const auto shown = run_workbench("runs show " + std::to_string(runs[0].id) + " --store " + store_path);
+  REQUIRE(shown.exit_code == 0);
+  REQUIRE_THAT(shown.output, Contains("train/loss") && Contains("torch_version"));
+}
+
+TEST_CASE("bad input gives a clear error, a non-zero exit and no running run", "[cli]") {
+  test::TempDir dir;
+  const auto store_path = dir.file("runs/workbench.db");
+  SECTION("an unknown key is refused before anything is recorded") {
+    const auto experiment = dir.write("bad.toml", small_experiment(100) + "dimensions = 3\n");
+    const auto result = run_workbench("run " + experiment + " --store " + store_path);
+    REQUIRE(result.exit_code != 0);
+    REQUIRE_THAT(result.output, Contains("bad.toml:") && Contains("unknown key train.dimensions"));
+    REQUIRE_FALSE(std::filesystem::exists(store_path));
+  }
+  SECTION("a malformed edge list names the file and line, and the run is marked failed") {
+    dir.write("edges.txt", "a b\nb c\nc\n");
+    const auto experiment = dir.write("exp.toml", "[graph]\npath = \"edges.txt\"\n");
+    const auto result = run_workbench("run " + experiment + " --store " + store_path);
+    REQUIRE(result.exit_code == 1);
+    REQUIRE_THAT(result.output, Contains("edges.txt:3") && Contains("expected 2 columns"));
+    RunStore store(store_path);
+    REQUIRE(store.list_runs().at(0).status == "failed");
+  }
+  SECTION("a missing experiment file") {
+    const auto result = run_workbench("run " + dir.file("nope.toml") + " --store " + store_path);
+    REQUIRE(result.exit_code != 0);
+    REQUIRE_THAT(result.output, Contains("nope.toml") && Contains("not found"));
+  }
+  SECTION("a --set with a value out of range names the override") {
+    const auto experiment = dir.write("ok.toml", small_experiment(100));
+    const auto result =
+        run_workbench("run " + experiment + " --store " + store_path + " --set walk.p=0");
+    REQUIRE(result.exit_code != 0);
+    REQUIRE_THAT(result.output, Contains("--set walk.p"));
+  }
+}
+
+TEST_CASE("Ctrl-C marks the run interrupted", "[cli]") {
+  test::TempDir dir;
+  auto experiment_text = small_experiment(20000);
+  experiment_text.replace(experiment_text.find("walks_per_node = 4"), 18, "walks_per_node = 40");
+  const auto experiment = dir.write("long.toml", experiment_text);
+  const auto store_path = dir.file("runs/workbench.db");
+  const pid_t child = fork();
+  if (child == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(WB_WORKBENCH_BINARY, WB_WORKBENCH_BINARY, "run", experiment.c_str(), "--store",
+          store_path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until the run is recorded as running, then interrupt it.
+  bool running = false;
+  for (int i = 0; i < 300 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!std::filesystem::exists(store_path)) continue;
+    RunStore store(store_path);
+    const auto runs = store.list_runs();
+    running = !runs.empty() && runs[0].status == "running";
+  }
+  REQUIRE(running);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kill(child, SIGINT);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 130);
+  RunStore store(store_path);
+  REQUIRE(store.list_runs().at(0).status == "interrupted");
+}

@@ -1,0 +1,113 @@
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "core/errors.h"
+#include "eval/edge_features.h"
+#include "eval/metrics.h"
+
+using wb::average_precision;
+using wb::roc_auc;
+
+TEST_CASE("roc_auc and average_precision on a small example", "[eval]") {
+  // Sorted by score: 0.8(+) 0.4(-) 0.35(+) 0.1(-). Three of the four
+  // positive/negative pairs are ordered correctly; AP = 0.5 * 1 + 0.5 * 2/3.
+  const std::vector<double> scores = {0.1, 0.4, 0.35, 0.8};
+  const std::vector<int> labels = {0, 0, 1, 1};
+  CHECK(roc_auc(scores, labels) == Approx(0.75));
+  CHECK(average_precision(scores, labels) == Approx(5.0 / 6.0));
+}
+
+TEST_CASE("roc_auc and average_precision with tied scores", "[eval]") {
+  // Positives 0.5, 0.2, 0.5; negatives 0.5, 0.9.
+  // AUC: each 0.5 positive ties one negative (1/2) and loses to 0.9; 0.2 loses
+  // to both: (0.5 + 0.5) / 6.
+  // AP: thresholds 0.9 (P=0, R=0), 0.5 (tp=2 of 4, R=2/3), 0.2 (tp=3 of 5, R=1):
+  // 2/3 * 1/2 + 1/3 * 3/5.
+  const std::vector<double> scores = {0.5, 0.5, 0.2, 0.9, 0.5};
+  const std::vector<int> labels = {1, 0, 1, 0, 1};
+  CHECK(roc_auc(scores, labels) == Approx(1.0 / 6.0));
+  CHECK(average_precision(scores, labels) == Approx(2.0 / 6.0 + 1.0 / 5.0));
+
+  // All scores equal: a coin flip, and precision is the positive rate.
+  const std::vector<double> flat = {0.3, 0.3, 0.3, 0.3, 0.3};
+  CHECK(roc_auc(flat, labels) == Approx(0.5));
+  CHECK(average_precision(flat, labels) == Approx(3.0 / 5.0));
+}
+
+TEST_CASE("perfect and inverted rankings", "[eval]") {
+  const std::vector<double> scores = {0.9, 0.8, 0.7, 0.2, 0.1};
+  const std::vector<int> perfect = {1, 1, 1, 0, 0};
+  const std::vector<int> inverted = {0, 0, 1, 1, 1};
+  CHECK(roc_auc(scores, perfect) == Approx(1.0));
+  CHECK(average_precision(scores, perfect) == Approx(1.0));
+  CHECK(roc_auc(scores, inverted) == Approx(0.0));
+  // Positives at ranks 3, 4, 5: (1/3 + 2/4 + 3/5) / 3.
+  CHECK(average_precision(scores, inverted) == Approx((1.0 / 3 + 2.0 / 4 + 3.0 / 5) / 3));
+}
+
+TEST_CASE("metrics reject unusable input", "[eval]") {
+  const std::vector<double> scores = {0.1, 0.2, 0.3};
+  CHECK_THROWS_AS(roc_auc(scores, {1, 1, 1}), wb::Error);
+  CHECK_THROWS_AS(roc_auc(scores, {0, 0, 0}), wb::Error);
+  CHECK_THROWS_AS(average_precision(scores, {1, 1, 1}), wb::Error);
+  CHECK_THROWS_AS(average_precision(scores, {0, 0, 0}), wb::Error);
+  CHECK_THROWS_AS(roc_auc(scores, {0, 1}), wb::Error);
+  CHECK_THROWS_AS(roc_auc(scores, {0, 1, 2}), wb::Error);
+  const std::vector<double> with_nan = {0.1, std::numeric_limits<double>::quiet_NaN(), 0.3};
+  CHECK_THROWS_AS(roc_auc(with_nan, {0, 1, 1}), wb::NumericError);
+}
+
+TEST_CASE("hits_at_k follows OGB", "[eval]") {
+  const std::vector<double> positives = {0.9, 0.5, 0.3};
+  const std::vector<double> negatives = {0.1, 0.8, 0.2, 0.4};
+  CHECK(wb::hits_at_k(positives, negatives, 1) == Approx(1.0 / 3.0));  // above 0.8
+  CHECK(wb::hits_at_k(positives, negatives, 2) == Approx(2.0 / 3.0));  // above 0.4
+  CHECK(wb::hits_at_k(positives, negatives, 4) == Approx(1.0));        // above 0.1
+  CHECK(wb::hits_at_k(positives, negatives, 10) == Approx(1.0));       // too few negatives
+  // A tie with the k-th negative is not a hit.
+  CHECK(wb::hits_at_k({0.4}, negatives, 2) == Approx(0.0));
+  CHECK_THROWS_AS(wb::hits_at_k({}, negatives, 1), wb::Error);
+  CHECK_THROWS_AS(wb::hits_at_k(positives, negatives, 0), wb::Error);
+}
+
+TEST_CASE("mean_reciprocal_rank counts ties as half", "[eval]") {
+  // 0.5 against {0.6, 0.5, 0.1}: one above, one tied -> rank 2.5.
+  // 1.0 against {0.1}: rank 1.
+  const double mrr = wb::mean_reciprocal_rank({0.5, 1.0}, {{0.6, 0.5, 0.1}, {0.1}});
+  CHECK(mrr == Approx((1.0 / 2.5 + 1.0) / 2.0));
+  CHECK_THROWS_AS(wb::mean_reciprocal_rank({0.5}, {}), wb::Error);
+}
+
+TEST_CASE("edge operators on tiny vectors", "[eval]") {
+  wb::Matrix emb(3, 3);
+  emb.values = {1, -2, 3, 3, 2, -1, 0, 0, 0};
+  const std::vector<wb::NodePair> pairs = {{0, 1}, {1, 0}};
+  const std::vector<std::pair<wb::EdgeOperator, std::vector<float>>> expected = {
+      {wb::EdgeOperator::kAverage, {2, 0, 1}},
+      {wb::EdgeOperator::kHadamard, {3, -4, -3}},
+      {wb::EdgeOperator::kWeightedL1, {2, 4, 4}},
+      {wb::EdgeOperator::kWeightedL2, {4, 16, 16}},
+  };
+  for (const auto& [op, values] : expected) {
+    INFO(wb::name(op));
+    const wb::Matrix features = wb::edge_features(emb, pairs, op);
+    REQUIRE(features.rows == 2);
+    REQUIRE(features.cols == 3);
+    for (int64_t j = 0; j < 3; ++j) {
+      CHECK(features.row(0)[j] == Approx(values[j]));
+      CHECK(features.row(1)[j] == Approx(values[j]));  // every operator is symmetric
+    }
+  }
+  CHECK_THROWS_AS(wb::edge_features(emb, {{0, 3}}, wb::EdgeOperator::kHadamard), wb::DataError);
+}
+
+TEST_CASE("edge operator names round-trip", "[eval]") {
+  REQUIRE(wb::all_edge_operators().size() == 4);
+  for (wb::EdgeOperator op : wb::all_edge_operators()) {
+    CHECK(wb::parse_edge_operator(wb::name(op)) == op);
+  }
+  CHECK(wb::name(wb::EdgeOperator::kWeightedL1) == "weighted_l1");
+  CHECK_THROWS_AS(wb::parse_edge_operator("l1"), wb::ConfigError);
+}

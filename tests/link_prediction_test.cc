@@ -1,0 +1,178 @@
+#include "eval/link_prediction.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/errors.h"
+#include "core/random.h"
+#include "eval/logistic_regression.h"
+#include "eval/metrics.h"
+#include "graph/graph.h"
+
+namespace {
+
+// Symmetric noise in [-scale, scale).
+float noise(wb::Rng& rng, float scale) { return scale * (2.0f * rng.uniform_float() - 1.0f); }
+
+// Two cliques of `size` nodes joined by two edges.
+wb::Graph two_cliques(int size) {
+  wb::EdgeList list;
+  for (int i = 0; i < 2 * size; ++i) list.node_ids.push_back(std::to_string(i));
+  for (int block = 0; block < 2; ++block) {
+    for (int u = 0; u < size; ++u) {
+      for (int v = u + 1; v < size; ++v) {
+        list.src.push_back(block * size + u);
+        list.dst.push_back(block * size + v);
+      }
+    }
+  }
+  list.src.insert(list.src.end(), {0, 1});
+  list.dst.insert(list.dst.end(), {size, size + 1});
+  return wb::build_graph(list, wb::GraphBuildOptions{});
+}
+
+// Uniform random edges; a path through all nodes keeps the graph connected.
+wb::Graph random_graph(int nodes, int edges, uint64_t seed) {
+  wb::Rng rng(seed, 0);
+  wb::EdgeList list;
+  for (int i = 0; i < nodes; ++i) list.node_ids.push_back(std::to_string(i));
+  for (int i = 0; i + 1 < nodes; ++i) {
+    list.src.push_back(i);
+    list.dst.push_back(i + 1);
+  }
+  for (int e = 0; e < edges; ++e) {
+    list.src.push_back(static_cast<wb::NodeId>(rng.below(nodes)));
+    list.dst.push_back(static_cast<wb::NodeId>(rng.below(nodes)));
+  }
+  return wb::build_graph(list, wb::GraphBuildOptions{});
+}
+
+}  // namespace
+
+TEST_CASE("logistic regression separates a linearly separable set", "[eval]") {
+  wb::Rng rng(1, 0);
+  std::vector<float> values;
+  std::vector<int> labels;
+  while (labels.size() < 300) {
+    const float a = noise(rng, 3.0f);
+    const float b = noise(rng, 3.0f);
+    const float c = noise(rng, 3.0f);  // irrelevant
+    const float margin = 2.0f * a - b + 1.0f;
+    if (margin > -0.3f && margin < 0.3f) continue;
+    // Offset and scale the columns so that standardisation has work to do.
+    values.insert(values.end(), {100.0f + a, 0.01f * b, c});
+    labels.push_back(margin > 0 ? 1 : 0);
+  }
+  wb::Matrix x(static_cast<int64_t>(labels.size()), 3);
+  x.values = values;
+
+  wb::LogisticRegression model;
+  model.fit(x, labels);
+  const std::vector<double> p = model.predict_proba(x);
+  REQUIRE(p.size() == labels.size());
+  int correct = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    CHECK(p[i] >= 0.0);
+    CHECK(p[i] <= 1.0);
+    correct += (p[i] > 0.5) == (labels[i] == 1) ? 1 : 0;
+  }
+  CHECK(correct == static_cast<int>(labels.size()));
+  // The recovered direction is 2a - b: positive on a, negative on b.
+  CHECK(model.weights()[0] > 0.0);
+  CHECK(model.weights()[1] < 0.0);
+
+  // Same input, same model.
+  wb::LogisticRegression again;
+  again.fit(x, labels);
+  CHECK(again.weights() == model.weights());
+  CHECK(again.intercept() == model.intercept());
+}
+
+TEST_CASE("logistic regression is at chance on random labels", "[eval]") {
+  wb::Rng rng(2, 0);
+  const int64_t n = 2000;
+  wb::Matrix x(n, 5);
+  for (float& v : x.values) v = noise(rng, 1.0f);
+  std::vector<int> labels(n);
+  for (int& y : labels) y = static_cast<int>(rng.below(2));
+
+  wb::Matrix train(n / 2, 5);
+  wb::Matrix test(n / 2, 5);
+  train.values.assign(x.values.begin(), x.values.begin() + (n / 2) * 5);
+  test.values.assign(x.values.begin() + (n / 2) * 5, x.values.end());
+  const std::vector<int> train_labels(labels.begin(), labels.begin() + n / 2);
+  const std::vector<int> test_labels(labels.begin() + n / 2, labels.end());
+
+  wb::LogisticRegression model;
+  model.fit(train, train_labels);
+  const double auc = wb::roc_auc(model.predict_proba(test), test_labels);
+  CHECK(auc > 0.43);
+  CHECK(auc < 0.57);
+}
+
+TEST_CASE("logistic regression rejects bad input", "[eval]") {
+  wb::Matrix x(3, 2);
+  wb::LogisticRegression model;
+  CHECK_THROWS_AS(model.predict_proba(x), wb::Error);
+  CHECK_THROWS_AS(model.fit(x, {1, 1, 1}), wb::Error);
+  CHECK_THROWS_AS(model.fit(x, {1, 0}), wb::Error);
+  CHECK_THROWS_AS(model.fit(x, {1, 0, 2}), wb::Error);
+}
+
+TEST_CASE("link prediction scores informative embeddings highly", "[eval]") {
+  const wb::Graph graph = two_cliques(25);
+  wb::LinkSplitOptions split_options;
+  split_options.seed = 4;
+  const wb::LinkSplit split = wb::split_for_link_prediction(graph, split_options);
+
+  // One-hot community plus noise in every dimension.
+  wb::Rng rng(3, 0);
+  wb::Matrix embeddings(graph.num_nodes(), 8);
+  for (int64_t i = 0; i < embeddings.rows; ++i) {
+    for (int64_t j = 0; j < embeddings.cols; ++j) embeddings.row(i)[j] = noise(rng, 0.2f);
+    embeddings.row(i)[i < 25 ? 0 : 1] += 1.0f;
+  }
+  const std::map<std::string, double> results =
+      wb::evaluate_link_prediction(embeddings, split, wb::LinkPredictionOptions{});
+  CHECK(results.size() == 10);
+  for (const char* method : {"average", "hadamard", "weighted_l1", "weighted_l2", "dot"}) {
+    INFO(method);
+    REQUIRE(results.count(std::string("link/") + method + "/roc_auc") == 1);
+    REQUIRE(results.count(std::string("link/") + method + "/ap") == 1);
+  }
+  CHECK(results.at("link/hadamard/roc_auc") > 0.9);
+  CHECK(results.at("link/hadamard/ap") > 0.9);
+  CHECK(results.at("link/dot/roc_auc") > 0.9);
+  CHECK(results.at("link/dot/ap") > 0.9);
+  CHECK(results.at("link/weighted_l1/roc_auc") > 0.9);
+  CHECK(results.at("link/weighted_l2/roc_auc") > 0.9);
+}
+
+TEST_CASE("link prediction is at chance for random embeddings", "[eval]") {
+  // Not the cliques: there train and test positives together are nearly all
+  // within-clique pairs, so whatever a classifier fits on one is anti-fitted
+  // on the other, and random embeddings score systematically below 0.5.
+  const wb::Graph graph = random_graph(300, 1500, 8);
+  wb::LinkSplitOptions split_options;
+  split_options.seed = 4;
+  const wb::LinkSplit split = wb::split_for_link_prediction(graph, split_options);
+
+  wb::Rng rng(5, 0);
+  wb::Matrix embeddings(graph.num_nodes(), 8);
+  for (float& v : embeddings.values) v = noise(rng, 1.0f);
+  wb::LinkPredictionOptions options;
+  options.operators = {wb::EdgeOperator::kHadamard};
+  const std::map<std::string, double> results =
+      wb::evaluate_link_prediction(embeddings, split, options);
+  CHECK(results.size() == 4);
+  // About 900 test pairs: the AUC's standard deviation is about 0.02.
+  CHECK(results.at("link/hadamard/roc_auc") > 0.42);
+  CHECK(results.at("link/hadamard/roc_auc") < 0.58);
+  CHECK(results.at("link/dot/roc_auc") > 0.42);
+  CHECK(results.at("link/dot/roc_auc") < 0.58);
+
+  wb::Matrix too_small(graph.num_nodes() - 1, 8);
+  CHECK_THROWS_AS(wb::evaluate_link_prediction(too_small, split, options), wb::DataError);
+}

@@ -1,0 +1,95 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <map>
+
+#include "config/experiment_config.h"
+#include "run/pipeline.h"
+#include "test_support.h"
+
+using namespace wb;
+
+namespace {
+
+class MemoryRecorder : public Recorder {
+ public:
+  void metric(const std::string& key, int64_t step, double value) override {
+    metrics[key].push_back({step, value});
+  }
+  void timing(const std::string& phase, double seconds) override { timings[phase] = seconds; }
+  void score(const std::string& key, double value) override { scores[key] = value; }
+  void artifact(const std::string& kind, const std::string& path, int64_t bytes) override {
+    artifacts[kind] = bytes;
+  }
+  std::map<std::string, std::vector<std::pair<int64_t, double>>> metrics;
+  std::map<std::string, double> timings, scores;
+  std::map<std::string, int64_t> artifacts;
+};
+
+}  // namespace
+
+TEST_CASE("a small e-commerce experiment runs end to end", "[pipeline]") {
+  test::TempDir dir;
+  const auto config = parse_experiment_config(R"(
+[experiment]
+device = "cpu"
+threads = 2
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = 600
+items = 150
+categories = 6
+[walk]
+sampler = "node2vec-rejection"
+walks_per_node = 5
+walk_length = 20
+[train]
+dimension = 32
+window = 5
+log_every = 10
+)",
+                                              "small.toml");
+  RunContext context;
+  context.threads = 2;
+  context.artifact_directory = dir.file("artifacts");
+  MemoryRecorder recorder;
+  const RunOutcome outcome = run_pipeline(config, context, recorder, {});
+  REQUIRE(outcome.num_nodes == 750);
+  for (const auto& phase : pipeline_phases()) {
+    INFO(phase);
+    REQUIRE(recorder.timings.count(phase) == 1);
+  }
+  REQUIRE(recorder.metrics["train/loss"].size() >= 3);
+  // Users buy within their categories, so held-out purchases are predictable.
+  REQUIRE(recorder.scores.at("link/hadamard/roc_auc") > 0.7);
+  REQUIRE(recorder.scores.at("link/dot/roc_auc") > 0.7);
+  for (const char* kind : {"embeddings_npy", "embeddings_pt", "embeddings_word2vec", "node_ids",
+                           "config", "split"}) {
+    INFO(kind);
+    REQUIRE(recorder.artifacts.count(kind) == 1);
+    REQUIRE(recorder.artifacts[kind] > 0);
+  }
+  REQUIRE(recorder.artifacts["embeddings_npy"] == 128 + 750 * 32 * 4);
+}
+
+TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC", "[pipeline][dataset]") {
+  const std::string path = std::string(WB_DATASETS_DIR) + "/facebook/facebook_combined.txt";
+  if (!std::filesystem::exists(path)) {
+    WARN("skipped: " << path << " is not there");
+    return;
+  }
+  // The paper's settings: d = 128, r = 10, l = 80, k = 10, one epoch.
+  const auto config = parse_experiment_config("[experiment]\ndevice = \"cpu\"\n[graph]\npath = \"" +
+                                                  path + "\"\n",
+                                              "facebook.toml");
+  RunContext context;
+  context.threads = 2;
+  MemoryRecorder recorder;
+  const RunOutcome outcome = run_pipeline(config, context, recorder, {});
+  REQUIRE(outcome.num_nodes == 4039);
+  REQUIRE(outcome.num_edges == 88234);
+  const double auc = recorder.scores.at("link/hadamard/roc_auc");
+  WARN("Facebook Hadamard ROC-AUC " << auc << " (paper: 0.968)");
+  REQUIRE(auc >= 0.93);
+}

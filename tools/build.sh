@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what is missing (tools/setup.sh), then configures and builds the
+# workbench in build/ (or $WORKBENCH_BUILD_DIR). Safe to run again: only what
+# changed is rebuilt.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="${WORKBENCH_BUILD_DIR:-$root/build}"
+jobs="${WORKBENCH_JOBS:-2}"
+
+torch_prefix="$("$root/tools/setup.sh" | tail -n 1)"
+generator=()
+command -v ninja >/dev/null && generator=(-G Ninja)
+if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_PREFIX_PATH="$torch_prefix" >&2
+fi
+cmake --build "$build_dir" -j "$jobs" >&2
+echo "$build_dir"

@@ -1,0 +1,34 @@
+#include "git_info.h"
+
+#include <array>
+#include <cstdio>
+
+namespace wb::cli {
+namespace {
+
+std::string run_command(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return output;
+  std::array<char, 256> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) output += buffer.data();
+  pclose(pipe);
+  return output;
+}
+
+}  // namespace
+
+GitInfo read_git_info(const std::string& directory) {
+  GitInfo info;
+  const std::string git = "git -C '" + directory + "' ";
+  info.commit = run_command(git + "rev-parse HEAD 2>/dev/null");
+  while (!info.commit.empty() && (info.commit.back() == '\n' || info.commit.back() == '\r')) {
+    info.commit.pop_back();
+  }
+  if (!info.commit.empty()) {
+    info.dirty = !run_command(git + "status --porcelain --untracked-files=no 2>/dev/null").empty();
+  }
+  return info;
+}
+
+}  // namespace wb::cli

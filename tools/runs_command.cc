@@ -1,0 +1,104 @@
+// `workbench runs list|show`: read the run store back.
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "core/errors.h"
+#include "store/run_store.h"
+
+namespace wb::cli {
+namespace {
+
+struct RunsArgs {
+  std::string store_path = kDefaultStorePath;
+  RunFilter filter;
+  int64_t run_id = 0;
+};
+
+std::string main_score(const RunSummary& run) {
+  for (const char* key : {"link/hadamard/roc_auc", "link/dot/roc_auc"}) {
+    auto found = run.scores.find(key);
+    if (found != run.scores.end()) {
+      char text[32];
+      std::snprintf(text, sizeof(text), "%.4f", found->second);
+      return text;
+    }
+  }
+  return "-";
+}
+
+int list_runs(const RunsArgs& args) {
+  RunStore store(args.store_path);
+  store.reap_dead_runs();
+  const auto runs = store.list_runs(args.filter);
+  std::printf("%5s  %-20s  %-11s  %-24s  %-6s  %9s  %s\n", "id", "experiment", "status",
+              "started (UTC)", "device", "seconds", "AUC (hadamard)");
+  for (const auto& run : runs) {
+    std::printf("%5lld  %-20s  %-11s  %-24s  %-6s  %9.1f  %s\n", static_cast<long long>(run.id),
+                run.experiment.c_str(), run.status.c_str(), run.started_at.c_str(),
+                run.device.c_str(), run.seconds, main_score(run).c_str());
+  }
+  if (runs.empty()) std::printf("(no runs in %s)\n", store.path().c_str());
+  return 0;
+}
+
+void print_section(const char* title) { std::printf("\n%s\n", title); }
+
+int show_run(const RunsArgs& args) {
+  RunStore store(args.store_path);
+  store.reap_dead_runs();
+  const auto found = store.find_run(args.run_id);
+  if (!found) throw Error("no run " + std::to_string(args.run_id) + " in " + store.path());
+  const RunDetails& run = *found;
+  std::printf("run %lld  %s  %s\n", static_cast<long long>(run.summary.id),
+              run.summary.experiment.c_str(), run.summary.status.c_str());
+  std::printf("started %s  ended %s  (%.1f s)\n", run.summary.started_at.c_str(),
+              run.summary.ended_at.empty() ? "-" : run.summary.ended_at.c_str(), run.summary.seconds);
+  std::printf("device %s  seed %lld  host %s  pid %lld\n", run.summary.device.c_str(),
+              static_cast<long long>(run.summary.seed), run.host.c_str(),
+              static_cast<long long>(run.pid));
+  std::printf("git %s%s\ncommand %s\nconfig %s\n", run.git_commit.c_str(),
+              run.git_dirty ? " (dirty)" : "", run.command_line.c_str(), run.config_path.c_str());
+  if (!run.message.empty()) std::printf("message: %s\n", run.message.c_str());
+  print_section("scores");
+  for (const auto& [key, value] : run.summary.scores) std::printf("  %-32s %.6g\n", key.c_str(), value);
+  print_section("timings (s)");
+  for (const auto& [phase, seconds] : run.timings) std::printf("  %-12s %10.3f\n", phase.c_str(), seconds);
+  print_section("metrics");
+  for (const auto& [key, points] : run.metrics) {
+    if (points.empty()) continue;
+    std::printf("  %-24s %zu points, first %.6g at step %lld, last %.6g at step %lld\n", key.c_str(),
+                points.size(), points.front().value, static_cast<long long>(points.front().step),
+                points.back().value, static_cast<long long>(points.back().step));
+  }
+  print_section("params");
+  for (const auto& [key, value] : run.params) std::printf("  %-36s %s\n", key.c_str(), value.c_str());
+  print_section("environment");
+  for (const auto& [key, value] : run.environment) std::printf("  %-24s %s\n", key.c_str(), value.c_str());
+  print_section("artifacts");
+  for (const auto& [kind, path, bytes] : run.artifacts) {
+    std::printf("  %-20s %10lld  %s\n", kind.c_str(), static_cast<long long>(bytes), path.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_runs_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunsArgs>();
+  auto* runs = app.add_subcommand("runs", "List and inspect recorded runs");
+  runs->require_subcommand(1);
+  runs->add_option("--store", args->store_path, "Run store (SQLite file)")->capture_default_str();
+  auto* list = runs->add_subcommand("list", "One line per run, newest first");
+  list->fallthrough();  // --store may follow the subcommand
+  list->add_option("--experiment", args->filter.experiment, "Only this experiment");
+  list->add_option("--status", args->filter.status, "running, finished, failed, interrupted, crashed");
+  list->add_option("--limit", args->filter.limit, "At most this many runs");
+  list->callback([args, &exit_code] { exit_code = list_runs(*args); });
+  auto* show = runs->add_subcommand("show", "Everything stored about one run");
+  show->fallthrough();
+  show->add_option("id", args->run_id, "Run id")->required();
+  show->callback([args, &exit_code] { exit_code = show_run(*args); });
+}
+
+}  // namespace wb::cli

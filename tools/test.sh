@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test suite: set up, build, and run every test (Catch2 through CTest).
+# Extra arguments go to ctest, e.g. -R walk.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build_dir="$("$root/tools/build.sh")"
+# The Python checks of the exported files use the torch (and numpy) that setup installed.
+export WORKBENCH_TORCH_PYTHONPATH="${WORKBENCH_TORCH_PYTHONPATH:-${WORKBENCH_CACHE:-$HOME/.cache/workbench}/torch-${WORKBENCH_TORCH_VERSION:-2.11.0}}"
+ctest --test-dir "$build_dir" --output-on-failure -j "${WORKBENCH_JOBS:-2}" "$@"
