@@ -1,12 +1,12 @@
 // Drives the real `workbench` binary the way a user does, and checks what it
 // prints, its exit status and what it left in the run store.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -44,7 +44,8 @@ threads = 2
 [graph]
 generator = "ecommerce"
 [graph.ecommerce]
-users = )" + std::to_string(users) +
+users = )" +
+         std::to_string(users) +
          R"(
 items = 100
 categories = 5
@@ -85,7 +86,8 @@ TEST_CASE("workbench run stores a finished run with its history", "[cli]") {
   const auto listed = run_workbench("runs list --store " + store_path);
   REQUIRE(listed.exit_code == 0);
   REQUIRE_THAT(listed.output, Contains("cli-small") && Contains("finished"));
-  const auto shown = run_workbench("runs show " + std::to_string(runs[0].id) + " --store " + store_path);
+  const auto shown =
+      run_workbench("runs show " + std::to_string(runs[0].id) + " --store " + store_path);
   REQUIRE(shown.exit_code == 0);
   REQUIRE_THAT(shown.output, Contains("train/loss") && Contains("torch_version"));
 }

@@ -83,7 +83,7 @@ TEST_CASE("conflicting options are refused", "[config]") {
                       Contains("fp16"));
 }
 
-TEST_CASE("--set overrides are typed and validated like the file", "[config]") {
+TEST_CASE("overrides given with --set are typed and validated like the file", "[config]") {
   const auto config = parse(kMinimal, {"train.dimension=32", "walk.sampler=uniform",
                                        "graph.ecommerce.users=10", "eval.operators=[\"average\"]"});
   REQUIRE(config.train.dimension == 32);

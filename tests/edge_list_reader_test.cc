@@ -1,8 +1,10 @@
-#include <catch2/catch.hpp>
+#include "graph/edge_list_reader.h"
+
 #include <zlib.h>
 
+#include <catch2/catch.hpp>
+
 #include "core/errors.h"
-#include "graph/edge_list_reader.h"
 #include "test_support.h"
 
 using namespace wb;
@@ -42,7 +44,10 @@ TEST_CASE("edge lists read weights, CRLF and a byte-order mark", "[graph][parser
   test::TempDir dir;
   EdgeListFormat format;
   format.weighted = true;
-  const auto edges = read(dir, "\xEF\xBB\xBF" "1 2 0.5\r\n2 3 2\r\n", format);
+  const auto edges = read(dir,
+                          "\xEF\xBB\xBF"
+                          "1 2 0.5\r\n2 3 2\r\n",
+                          format);
   REQUIRE(edges.node_ids == std::vector<std::string>{"1", "2", "3"});
   REQUIRE(edges.weight == std::vector<float>{0.5f, 2.0f});
 }
@@ -51,8 +56,10 @@ TEST_CASE("edge list errors name the file and line", "[graph][parser]") {
   test::TempDir dir;
   EdgeListFormat weighted;
   weighted.weighted = true;
-  REQUIRE_THROWS_WITH(read(dir, "a b\nc\n"), Contains("edges.txt:2") && Contains("expected 2 columns"));
-  REQUIRE_THROWS_WITH(read(dir, "a b x\n", weighted), Contains("edges.txt:1") && Contains("not a number"));
+  REQUIRE_THROWS_WITH(read(dir, "a b\nc\n"),
+                      Contains("edges.txt:2") && Contains("expected 2 columns"));
+  REQUIRE_THROWS_WITH(read(dir, "a b x\n", weighted),
+                      Contains("edges.txt:1") && Contains("not a number"));
   REQUIRE_THROWS_WITH(read(dir, "a b -1\n", weighted), Contains("must be a finite number > 0"));
   REQUIRE_THROWS_WITH(read(dir, "a b nan\n", weighted), Contains("edges.txt:1"));
   REQUIRE_THROWS_WITH(read(dir, "# only comments\n"), Contains("no edges"));

@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
+#include "run/pipeline.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
 
 #include "config/experiment_config.h"
-#include "run/pipeline.h"
 #include "test_support.h"
 
 using namespace wb;
@@ -64,8 +64,8 @@ log_every = 10
   // Users buy within their categories, so held-out purchases are predictable.
   REQUIRE(recorder.scores.at("link/hadamard/roc_auc") > 0.7);
   REQUIRE(recorder.scores.at("link/dot/roc_auc") > 0.7);
-  for (const char* kind : {"embeddings_npy", "embeddings_pt", "embeddings_word2vec", "node_ids",
-                           "config", "split"}) {
+  for (const char* kind :
+       {"embeddings_npy", "embeddings_pt", "embeddings_word2vec", "node_ids", "config", "split"}) {
     INFO(kind);
     REQUIRE(recorder.artifacts.count(kind) == 1);
     REQUIRE(recorder.artifacts[kind] > 0);
@@ -73,7 +73,8 @@ log_every = 10
   REQUIRE(recorder.artifacts["embeddings_npy"] == 128 + 750 * 32 * 4);
 }
 
-TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC", "[pipeline][dataset]") {
+TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
+          "[pipeline][dataset]") {
   const std::string path = std::string(WB_DATASETS_DIR) + "/facebook/facebook_combined.txt";
   if (!std::filesystem::exists(path)) {
     WARN("skipped: " << path << " is not there");
@@ -81,9 +82,8 @@ TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC", "
   }
   // The paper's settings: d = 128, r = 10, l = 80, k = 10, one epoch; the
   // reference trainer, then the fused one on the same walks and split.
-  auto config = parse_experiment_config("[experiment]\ndevice = \"cpu\"\n[graph]\npath = \"" +
-                                            path + "\"\n",
-                                        "facebook.toml");
+  auto config = parse_experiment_config(
+      "[experiment]\ndevice = \"cpu\"\n[graph]\npath = \"" + path + "\"\n", "facebook.toml");
   RunContext context;
   context.threads = 2;
   MemoryRecorder reference;

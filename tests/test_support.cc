@@ -1,10 +1,10 @@
 #include "test_support.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
-
-#include <unistd.h>
 
 namespace wb::test {
 

@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
+#include "train/trainer.h"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 #include <set>
@@ -9,7 +10,6 @@
 #include "train/loss_scaler.h"
 #include "train/negative_sampler.h"
 #include "train/pair_batcher.h"
-#include "train/trainer.h"
 
 using namespace wb;
 using Catch::Matchers::Contains;
@@ -132,8 +132,8 @@ TEST_CASE("bf16 autocast training matches fp32 within tolerance", "[train][amp]"
   TrainSummary fp32_summary, bf16_summary;
   auto trainer = make_trainer("torch");
   const Matrix fp32 = trainer->train(walks, 20, small_options("off"), fp32_log, {}, fp32_summary);
-  const Matrix bf16 = make_trainer("torch")->train(walks, 20, small_options("bf16"), bf16_log, {},
-                                                   bf16_summary);
+  const Matrix bf16 =
+      make_trainer("torch")->train(walks, 20, small_options("bf16"), bf16_log, {}, bf16_summary);
   // Same pairs and negatives, so the loss curves differ only by rounding.
   REQUIRE(bf16_summary.final_loss == Approx(fp32_summary.final_loss).epsilon(0.05));
   REQUIRE(bf16_summary.pairs == fp32_summary.pairs);
@@ -210,5 +210,6 @@ TEST_CASE("the fused trainer refuses devices it does not run on", "[train][fused
   TrainSummary summary;
   auto options = small_options();
   options.device = "cuda";
-  REQUIRE_THROWS_AS(make_trainer("fused")->train(walks, 20, options, log, {}, summary), ConfigError);
+  REQUIRE_THROWS_AS(make_trainer("fused")->train(walks, 20, options, log, {}, summary),
+                    ConfigError);
 }

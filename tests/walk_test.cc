@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "core/alias_table.h"
@@ -89,15 +88,21 @@ TEST_CASE("alias tables draw with the given frequencies", "[walk][alias]") {
 }
 
 TEST_CASE("node2vec transitions follow the formula", "[walk][node2vec]") {
-  SECTION("exact alias tables, unweighted") { check_second_order_frequencies("node2vec", false, 0.5, 2.0); }
-  SECTION("exact alias tables, weighted") { check_second_order_frequencies("node2vec", true, 4.0, 0.25); }
+  SECTION("exact alias tables, unweighted") {
+    check_second_order_frequencies("node2vec", false, 0.5, 2.0);
+  }
+  SECTION("exact alias tables, weighted") {
+    check_second_order_frequencies("node2vec", true, 4.0, 0.25);
+  }
   SECTION("rejection sampling, unweighted") {
     check_second_order_frequencies("node2vec-rejection", false, 0.5, 2.0);
   }
   SECTION("rejection sampling, weighted") {
     check_second_order_frequencies("node2vec-rejection", true, 4.0, 0.25);
   }
-  SECTION("uniform is node2vec with p = q = 1") { check_second_order_frequencies("uniform", true, 1, 1); }
+  SECTION("uniform is node2vec with p = q = 1") {
+    check_second_order_frequencies("uniform", true, 1, 1);
+  }
 }
 
 TEST_CASE("walks are the same whatever the thread count", "[walk]") {

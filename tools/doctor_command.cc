@@ -26,8 +26,10 @@ int run_doctor() {
                 env.gpus[i].name.c_str(), env.gpus[i].memory_gib, env.gpus[i].compute_major,
                 env.gpus[i].compute_minor);
   }
-  std::printf("CUDA runtime:       %s\n", env.cuda_runtime_version.empty() ? "-" : env.cuda_runtime_version.c_str());
-  std::printf("cuDNN:              %s\n", env.cudnn_version.empty() ? "-" : env.cudnn_version.c_str());
+  std::printf("CUDA runtime:       %s\n",
+              env.cuda_runtime_version.empty() ? "-" : env.cuda_runtime_version.c_str());
+  std::printf("cuDNN:              %s\n",
+              env.cudnn_version.empty() ? "-" : env.cudnn_version.c_str());
   std::printf("CPU:                %s\n", env.cpu_model.c_str());
   std::printf("hardware threads:   %d\n", env.hardware_threads);
   std::printf("memory:             %.1f GiB\n", env.memory_gib);
@@ -40,7 +42,8 @@ int run_doctor() {
 }  // namespace
 
 void add_doctor_command(CLI::App& app, int& exit_code) {
-  auto* doctor = app.add_subcommand("doctor", "Show the GPUs, CUDA, torch and CPU the workbench sees");
+  auto* doctor =
+      app.add_subcommand("doctor", "Show the GPUs, CUDA, torch and CPU the workbench sees");
   doctor->callback([&exit_code] { exit_code = run_doctor(); });
 }
 

@@ -16,13 +16,20 @@ void add_gen_command(CLI::App& app, int& exit_code) {
       "ecommerce", "Users and items with categories and Zipf popularity (user-item purchases)");
   ecommerce->add_option("--users", options->users, "Number of users")->capture_default_str();
   ecommerce->add_option("--items", options->items, "Number of items")->capture_default_str();
-  ecommerce->add_option("--categories", options->categories, "Number of item categories")->capture_default_str();
-  ecommerce->add_option("--purchases-per-user", options->purchases_per_user, "Mean purchases")->capture_default_str();
-  ecommerce->add_option("--zipf", options->zipf_exponent, "Zipf exponent of item popularity")->capture_default_str();
-  ecommerce->add_option("--categories-per-user", options->categories_per_user,
-                        "Favourite categories per user")->capture_default_str();
-  ecommerce->add_option("--in-category", options->in_category_probability,
-                        "Probability a purchase is in a favourite category")->capture_default_str();
+  ecommerce->add_option("--categories", options->categories, "Number of item categories")
+      ->capture_default_str();
+  ecommerce->add_option("--purchases-per-user", options->purchases_per_user, "Mean purchases")
+      ->capture_default_str();
+  ecommerce->add_option("--zipf", options->zipf_exponent, "Zipf exponent of item popularity")
+      ->capture_default_str();
+  ecommerce
+      ->add_option("--categories-per-user", options->categories_per_user,
+                   "Favourite categories per user")
+      ->capture_default_str();
+  ecommerce
+      ->add_option("--in-category", options->in_category_probability,
+                   "Probability a purchase is in a favourite category")
+      ->capture_default_str();
   ecommerce->add_option("--seed", options->seed, "Random seed")->capture_default_str();
   ecommerce->add_option("-o,--output", *output, "Edge list file to write")->required();
   ecommerce->callback([options, output, &exit_code] {

@@ -67,11 +67,11 @@ int run_experiment(const RunArgs& args) {
   start.git_dirty = git.dirty;
   start.command_line = args.command_line;
   const int64_t run_id = store.begin_run(start);
-  const auto artifacts = config.export_.directory.empty()
-                             ? std::filesystem::path(args.store_path).parent_path() / "artifacts" /
-                                   ("run-" + std::to_string(run_id))
-                             : std::filesystem::path(config.export_.directory) /
-                                   ("run-" + std::to_string(run_id));
+  const auto artifacts =
+      config.export_.directory.empty()
+          ? std::filesystem::path(args.store_path).parent_path() / "artifacts" /
+                ("run-" + std::to_string(run_id))
+          : std::filesystem::path(config.export_.directory) / ("run-" + std::to_string(run_id));
   context.artifact_directory = artifacts.string();
   if (!args.quiet) {
     std::fprintf(stderr, "run %lld: %s on %s, %d threads\n", static_cast<long long>(run_id),
@@ -96,13 +96,15 @@ int run_experiment(const RunArgs& args) {
     store.finish_run(run_id, RunStatus::kFinished);
     terminal.finish_line();
     print_scores(outcome);
-    std::printf("run %lld finished in %.1f s; stored in %s, artifacts in %s\n",
-                static_cast<long long>(run_id), [&] {
-                  double total = 0;
-                  for (const auto& entry : outcome.timings) total += entry.second;
-                  return total;
-                }(),
-                store.path().c_str(), context.artifact_directory.c_str());
+    std::printf(
+        "run %lld finished in %.1f s; stored in %s, artifacts in %s\n",
+        static_cast<long long>(run_id),
+        [&] {
+          double total = 0;
+          for (const auto& entry : outcome.timings) total += entry.second;
+          return total;
+        }(),
+        store.path().c_str(), context.artifact_directory.c_str());
     return 0;
   } catch (const Interrupted&) {
     terminal.finish_line();

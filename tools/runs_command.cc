@@ -53,7 +53,8 @@ int show_run(const RunsArgs& args) {
   std::printf("run %lld  %s  %s\n", static_cast<long long>(run.summary.id),
               run.summary.experiment.c_str(), run.summary.status.c_str());
   std::printf("started %s  ended %s  (%.1f s)\n", run.summary.started_at.c_str(),
-              run.summary.ended_at.empty() ? "-" : run.summary.ended_at.c_str(), run.summary.seconds);
+              run.summary.ended_at.empty() ? "-" : run.summary.ended_at.c_str(),
+              run.summary.seconds);
   std::printf("device %s  seed %lld  host %s  pid %lld\n", run.summary.device.c_str(),
               static_cast<long long>(run.summary.seed), run.host.c_str(),
               static_cast<long long>(run.pid));
@@ -61,20 +62,25 @@ int show_run(const RunsArgs& args) {
               run.git_dirty ? " (dirty)" : "", run.command_line.c_str(), run.config_path.c_str());
   if (!run.message.empty()) std::printf("message: %s\n", run.message.c_str());
   print_section("scores");
-  for (const auto& [key, value] : run.summary.scores) std::printf("  %-32s %.6g\n", key.c_str(), value);
+  for (const auto& [key, value] : run.summary.scores)
+    std::printf("  %-32s %.6g\n", key.c_str(), value);
   print_section("timings (s)");
-  for (const auto& [phase, seconds] : run.timings) std::printf("  %-12s %10.3f\n", phase.c_str(), seconds);
+  for (const auto& [phase, seconds] : run.timings)
+    std::printf("  %-12s %10.3f\n", phase.c_str(), seconds);
   print_section("metrics");
   for (const auto& [key, points] : run.metrics) {
     if (points.empty()) continue;
-    std::printf("  %-24s %zu points, first %.6g at step %lld, last %.6g at step %lld\n", key.c_str(),
-                points.size(), points.front().value, static_cast<long long>(points.front().step),
-                points.back().value, static_cast<long long>(points.back().step));
+    std::printf("  %-24s %zu points, first %.6g at step %lld, last %.6g at step %lld\n",
+                key.c_str(), points.size(), points.front().value,
+                static_cast<long long>(points.front().step), points.back().value,
+                static_cast<long long>(points.back().step));
   }
   print_section("params");
-  for (const auto& [key, value] : run.params) std::printf("  %-36s %s\n", key.c_str(), value.c_str());
+  for (const auto& [key, value] : run.params)
+    std::printf("  %-36s %s\n", key.c_str(), value.c_str());
   print_section("environment");
-  for (const auto& [key, value] : run.environment) std::printf("  %-24s %s\n", key.c_str(), value.c_str());
+  for (const auto& [key, value] : run.environment)
+    std::printf("  %-24s %s\n", key.c_str(), value.c_str());
   print_section("artifacts");
   for (const auto& [kind, path, bytes] : run.artifacts) {
     std::printf("  %-20s %10lld  %s\n", kind.c_str(), static_cast<long long>(bytes), path.c_str());
@@ -92,7 +98,8 @@ void add_runs_command(CLI::App& app, int& exit_code) {
   auto* list = runs->add_subcommand("list", "One line per run, newest first");
   list->fallthrough();  // --store may follow the subcommand
   list->add_option("--experiment", args->filter.experiment, "Only this experiment");
-  list->add_option("--status", args->filter.status, "running, finished, failed, interrupted, crashed");
+  list->add_option("--status", args->filter.status,
+                   "running, finished, failed, interrupted, crashed");
   list->add_option("--limit", args->filter.limit, "At most this many runs");
   list->callback([args, &exit_code] { exit_code = list_runs(*args); });
   auto* show = runs->add_subcommand("show", "Everything stored about one run");

@@ -1,8 +1,9 @@
 #include "stop_signals.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdlib>
-#include <unistd.h>
 
 namespace wb::cli {
 namespace {

@@ -57,7 +57,8 @@ class FieldReader {
     section_ = name;
     known_sections_.insert(name);
     table_ = find_table(root_, name, false);
-    if (table_ == nullptr && root_.at_path(name)) fail(root_.at_path(name).node(), "", "expected a table");
+    if (table_ == nullptr && root_.at_path(name))
+      fail(root_.at_path(name).node(), "", "expected a table");
   }
 
   void field(const char* key, int64_t& out, IntRange range) {
@@ -66,8 +67,9 @@ class FieldReader {
     const auto value = node->value<int64_t>();
     if (!node->is_integer() || !value) fail(node, key, "expected an integer");
     if (*value < range.min || *value > range.max) {
-      fail(node, key, "expected an integer in [" + std::to_string(range.min) + ", " +
-                          std::to_string(range.max) + "], got " + std::to_string(*value));
+      fail(node, key,
+           "expected an integer in [" + std::to_string(range.min) + ", " +
+               std::to_string(range.max) + "], got " + std::to_string(*value));
     }
     out = *value;
   }
@@ -80,9 +82,10 @@ class FieldReader {
     const bool below = range.min_exclusive ? value <= range.min : value < range.min;
     const bool above = range.max_exclusive ? value >= range.max : value > range.max;
     if (std::isnan(value) || below || above) {
-      fail(node, key, "expected a number in " + std::string(range.min_exclusive ? "(" : "[") +
-                          format_real(range.min) + ", " + format_real(range.max) +
-                          (range.max_exclusive ? ")" : "]") + ", got " + format_real(value));
+      fail(node, key,
+           "expected a number in " + std::string(range.min_exclusive ? "(" : "[") +
+               format_real(range.min) + ", " + format_real(range.max) +
+               (range.max_exclusive ? ")" : "]") + ", got " + format_real(value));
     }
     out = value;
   }
@@ -146,8 +149,8 @@ class FieldReader {
     for (const auto& choice : choices) {
       if (value == choice) return;
     }
-    fail(node, key, "unknown value \"" + value + "\" (expected one of " +
-                        join_choices(choices) + ")");
+    fail(node, key,
+         "unknown value \"" + value + "\" (expected one of " + join_choices(choices) + ")");
   }
 
   void reject_unknown_in(const std::string& section, const toml::table& table) const {
@@ -191,7 +194,8 @@ void apply_override(toml::table& root, const std::string& assignment,
   const std::string key = assignment.substr(dot + 1, equals - dot - 1);
   const std::string value = assignment.substr(equals + 1);
   toml::table* table = find_table(root, section, true);
-  if (table == nullptr) throw ConfigError("--set " + assignment + ": " + section + " is not a table");
+  if (table == nullptr)
+    throw ConfigError("--set " + assignment + ": " + section + " is not a table");
   try {
     toml::table parsed = toml::parse("value = " + value);
     table->insert_or_assign(key, std::move(*parsed.get("value")));

@@ -10,7 +10,7 @@
 namespace wb {
 
 struct ExperimentSection {
-  std::string name;          // defaults to the TOML file's stem
+  std::string name;  // defaults to the TOML file's stem
   int64_t seed = 42;
   std::string device = "auto";  // auto | cpu | cuda
   int64_t threads = 0;          // 0: all hardware threads

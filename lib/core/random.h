@@ -15,7 +15,8 @@ inline uint64_t mix64(uint64_t x) {
 
 class Rng {
  public:
-  Rng(uint64_t seed, uint64_t stream) : state_(mix64(seed ^ mix64(stream + 0x632be59bd9b4e019ULL))) {}
+  Rng(uint64_t seed, uint64_t stream)
+      : state_(mix64(seed ^ mix64(stream + 0x632be59bd9b4e019ULL))) {}
 
   uint64_t next() {  // SplitMix64
     state_ += 0x9e3779b97f4a7c15ULL;

@@ -24,8 +24,8 @@ std::string_view trim(std::string_view s) {
 void split_fields(std::string_view line, Separator separator, std::vector<std::string_view>& out) {
   out.clear();
   if (separator == Separator::kAuto) {
-    separator = line.find(',') != std::string_view::npos ? Separator::kComma
-                                                          : Separator::kWhitespace;
+    separator =
+        line.find(',') != std::string_view::npos ? Separator::kComma : Separator::kWhitespace;
   }
   if (separator == Separator::kWhitespace) {
     size_t i = 0;
@@ -54,8 +54,8 @@ float parse_weight(std::string_view text, const std::string& path, int64_t line)
     throw DataError(located(path, line, "weight '" + std::string(text) + "' is not a number"));
   }
   if (!std::isfinite(value) || value <= 0 || value > std::numeric_limits<float>::max()) {
-    throw DataError(located(path, line, "weight '" + std::string(text) +
-                                            "' must be a finite number > 0"));
+    throw DataError(
+        located(path, line, "weight '" + std::string(text) + "' must be a finite number > 0"));
   }
   return static_cast<float>(value);
 }

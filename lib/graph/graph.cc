@@ -32,9 +32,14 @@ void merge_duplicates(std::vector<Arc>& arcs, DuplicatePolicy policy, const Edge
     if (out > 0 && arcs[out - 1].from == arcs[i].from && arcs[out - 1].to == arcs[i].to) {
       Arc& kept = arcs[out - 1];
       switch (policy) {
-        case DuplicatePolicy::kSum: kept.weight += arcs[i].weight; break;
-        case DuplicatePolicy::kMax: kept.weight = std::max(kept.weight, arcs[i].weight); break;
-        case DuplicatePolicy::kFirst: break;
+        case DuplicatePolicy::kSum:
+          kept.weight += arcs[i].weight;
+          break;
+        case DuplicatePolicy::kMax:
+          kept.weight = std::max(kept.weight, arcs[i].weight);
+          break;
+        case DuplicatePolicy::kFirst:
+          break;
         case DuplicatePolicy::kError:
           throw DataError("duplicate edge " + edges.node_ids[kept.from] + " " +
                           edges.node_ids[kept.to] + " (graph.duplicates = \"error\")");

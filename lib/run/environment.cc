@@ -109,9 +109,9 @@ std::vector<std::pair<std::string, std::string>> environment_pairs(const Environ
     const std::string prefix = "gpu" + std::to_string(i) + "_";
     pairs.emplace_back(prefix + "name", env.gpus[i].name);
     pairs.emplace_back(prefix + "memory_gib", format_number(env.gpus[i].memory_gib));
-    pairs.emplace_back(prefix + "compute_capability", std::to_string(env.gpus[i].compute_major) +
-                                                          "." +
-                                                          std::to_string(env.gpus[i].compute_minor));
+    pairs.emplace_back(prefix + "compute_capability",
+                       std::to_string(env.gpus[i].compute_major) + "." +
+                           std::to_string(env.gpus[i].compute_minor));
   }
   return pairs;
 }
@@ -121,8 +121,9 @@ std::string resolve_device(const std::string& requested) {
   if (requested == "cpu") return "cpu";
   if (requested == "cuda") {
     if (!has_gpu) {
-      throw ConfigError("experiment.device = \"cuda\" but no usable CUDA device was found "
-                        "(see `workbench doctor`)");
+      throw ConfigError(
+          "experiment.device = \"cuda\" but no usable CUDA device was found "
+          "(see `workbench doctor`)");
     }
     return "cuda";
   }

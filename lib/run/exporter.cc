@@ -1,9 +1,9 @@
 #include "run/exporter.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "core/errors.h"
+#include "io/atomic_file.h"
 #include "io/node_ids_writer.h"
 #include "io/npy_writer.h"
 #include "io/torch_writer.h"
@@ -11,16 +11,6 @@
 
 namespace wb {
 namespace {
-
-void write_text(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    if (!out) throw Error(located(path, 0, "cannot write"));
-  }
-  std::filesystem::rename(temporary, path);
-}
 
 // One line per evaluation pair: "set u v label" with the original node ids, so
 // the exact split can be reused by other tools.
@@ -45,8 +35,11 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix
                 const LinkSplit* split, const std::string& directory, Recorder& recorder) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
-  if (ec) throw Error(located(directory, 0, "cannot create the artifact directory: " + ec.message()));
-  const auto path_of = [&](const char* name) { return (std::filesystem::path(directory) / name).string(); };
+  if (ec)
+    throw Error(located(directory, 0, "cannot create the artifact directory: " + ec.message()));
+  const auto path_of = [&](const char* name) {
+    return (std::filesystem::path(directory) / name).string();
+  };
   const auto record = [&](const std::string& kind, const std::string& path) {
     recorder.artifact(kind, path, static_cast<int64_t>(std::filesystem::file_size(path)));
   };
@@ -64,10 +57,10 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix
   }
   write_node_ids(path_of(artifact_files::kNodeIds), graph.node_ids);
   record("node_ids", path_of(artifact_files::kNodeIds));
-  write_text(path_of(artifact_files::kConfig), to_toml(config));
+  write_text_atomically(path_of(artifact_files::kConfig), to_toml(config));
   record("config", path_of(artifact_files::kConfig));
   if (split != nullptr) {
-    write_text(path_of(artifact_files::kSplit), split_text(graph, *split));
+    write_text_atomically(path_of(artifact_files::kSplit), split_text(graph, *split));
     record("split", path_of(artifact_files::kSplit));
   }
 }

@@ -30,7 +30,11 @@ class PhaseTimer {
  public:
   PhaseTimer(const std::string& phase, Recorder& recorder, RunOutcome& outcome,
              const PipelineHooks& hooks)
-      : phase_(phase), recorder_(recorder), outcome_(outcome), hooks_(hooks), start_(Clock::now()) {}
+      : phase_(phase),
+        recorder_(recorder),
+        outcome_(outcome),
+        hooks_(hooks),
+        start_(Clock::now()) {}
   double stop() {
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     recorder_.timing(phase_, seconds);
@@ -108,8 +112,8 @@ void check_components(const ExperimentConfig& config) {
 }
 
 const std::vector<std::string>& pipeline_phases() {
-  static const std::vector<std::string> phases = {"load", "preprocess", "walk",
-                                                  "train", "eval",      "export"};
+  static const std::vector<std::string> phases = {"load",  "preprocess", "walk",
+                                                  "train", "eval",       "export"};
   return phases;
 }
 
@@ -172,7 +176,8 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   const Matrix embeddings = trainer->train(walks, train_graph.num_nodes(), train_options, recorder,
                                            progress, outcome.train);
   const double train_seconds = train_timer.stop();
-  recorder.score("train/pairs_per_second", static_cast<double>(outcome.train.pairs) / train_seconds);
+  recorder.score("train/pairs_per_second",
+                 static_cast<double>(outcome.train.pairs) / train_seconds);
   recorder.score("train/final_loss", outcome.train.final_loss);
   recorder.flush();
   progress.throw_if_stopping();

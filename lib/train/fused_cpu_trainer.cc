@@ -27,7 +27,8 @@ constexpr int64_t kLossSampleMask = 15;  // the loss is measured on one pair in 
 class LossLog {
  public:
   LossLog(Recorder& recorder, const TrainSection& settings)
-      : recorder_(recorder), settings_(settings),
+      : recorder_(recorder),
+        settings_(settings),
         pairs_per_point_(settings.batch_size * settings.log_every) {}
 
   void add(int64_t pairs, int64_t sampled_pairs, double sampled_loss, double lr) {
@@ -53,9 +54,8 @@ class LossLog {
     const double mean = interval_loss_ / static_cast<double>(interval_sampled_);
     const int64_t step = pairs_ / settings_.batch_size;
     if (!std::isfinite(mean)) {
-      throw NumericError("training diverged: the loss is " + std::to_string(mean) +
-                         " near step " + std::to_string(step) +
-                         " (try a smaller train.learning_rate)");
+      throw NumericError("training diverged: the loss is " + std::to_string(mean) + " near step " +
+                         std::to_string(step) + " (try a smaller train.learning_rate)");
     }
     recorder_.metric("train/loss", step, mean);
     recorder_.metric("train/learning_rate", step, lr);
@@ -86,8 +86,9 @@ class FusedCpuTrainer : public Trainer {
   Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
                Recorder& recorder, const Progress& progress, TrainSummary& summary) override {
     if (options.device != "cpu") {
-      throw ConfigError("train.trainer = \"fused\" runs on the CPU in this build; set "
-                        "experiment.device = \"cpu\" or use train.trainer = \"torch\"");
+      throw ConfigError(
+          "train.trainer = \"fused\" runs on the CPU in this build; set "
+          "experiment.device = \"cpu\" or use train.trainer = \"torch\"");
     }
     const TrainSection& s = options.settings;
     auto negatives = make_negative_sampler(s.negative_sampler);
@@ -136,8 +137,8 @@ class FusedCpuTrainer : public Trainer {
                     targets[n] = output.row(negatives->sample(rng));
                   }
                   const bool want_loss = (pairs & kLossSampleMask) == 0;
-                  sampled_loss += sgns_update(center, targets.data(), s.negatives + 1,
-                                              s.dimension, lr, want_loss, gradient.data());
+                  sampled_loss += sgns_update(center, targets.data(), s.negatives + 1, s.dimension,
+                                              lr, want_loss, gradient.data());
                   sampled += want_loss;
                   ++pairs;
                 }

@@ -55,10 +55,9 @@ class UniformNegativeSampler : public NegativeSampler {
 
 std::unique_ptr<NegativeSampler> make_negative_sampler(const std::string& name) {
   static const Registry<NegativeSampler> samplers(
-      "train.negative_sampler", {{"unigram", [] { return std::make_unique<UnigramSampler>(); }},
-                                 {"uniform", [] {
-                                    return std::make_unique<UniformNegativeSampler>();
-                                  }}});
+      "train.negative_sampler",
+      {{"unigram", [] { return std::make_unique<UnigramSampler>(); }},
+       {"uniform", [] { return std::make_unique<UniformNegativeSampler>(); }}});
   return samplers.make(name);
 }
 

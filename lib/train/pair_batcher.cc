@@ -35,9 +35,9 @@ void PairBatcher::load_walk() {
 }
 
 void PairBatcher::emit_position(PairBatch& batch) {
-  const int64_t reach =
-      dynamic_window_ ? 1 + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(window_)))
-                      : window_;
+  const int64_t reach = dynamic_window_
+                            ? 1 + static_cast<int64_t>(rng_.below(static_cast<uint64_t>(window_)))
+                            : window_;
   const int64_t first = std::max<int64_t>(0, position_ - reach);
   const int64_t last = std::min<int64_t>(walk_length_ - 1, position_ + reach);
   const int64_t center = walk_[position_];
@@ -52,8 +52,8 @@ bool PairBatcher::next(int64_t max_pairs, PairBatch& batch) {
   batch.clear();
   while (batch.size() < max_pairs) {
     if (!pending_.empty()) {
-      const auto take = std::min<int64_t>(max_pairs - batch.size(),
-                                          static_cast<int64_t>(pending_.size()));
+      const auto take =
+          std::min<int64_t>(max_pairs - batch.size(), static_cast<int64_t>(pending_.size()));
       for (int64_t i = 0; i < take; ++i) {
         batch.centers.push_back(pending_[i].first);
         batch.contexts.push_back(pending_[i].second);

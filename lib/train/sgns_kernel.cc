@@ -23,8 +23,9 @@ inline double log_sigmoid(float x) {
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
-double sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t dimension,
-                   float learning_rate, bool want_loss, float* center_gradient) {
+double
+sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t dimension,
+            float learning_rate, bool want_loss, float* center_gradient) {
   double loss = 0;
 #pragma omp simd
   for (int64_t d = 0; d < dimension; ++d) center_gradient[d] = 0.0f;

@@ -46,14 +46,14 @@ class AutocastScope {
 };
 
 at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
-  return at::from_blob(const_cast<int64_t*>(values.data()),
-                       {static_cast<int64_t>(values.size())}, at::kLong)
+  return at::from_blob(const_cast<int64_t*>(values.data()), {static_cast<int64_t>(values.size())},
+                       at::kLong)
       .to(device);
 }
 
 struct StepInputs {
-  at::Tensor centers;   // [B]
-  at::Tensor targets;   // [B, 1 + K]: the context, then K negatives
+  at::Tensor centers;  // [B]
+  at::Tensor targets;  // [B, 1 + K]: the context, then K negatives
 };
 
 class TorchTrainer : public Trainer {
@@ -89,8 +89,8 @@ class TorchTrainer : public Trainer {
       while (batcher.next(s.batch_size, batch)) {
         progress.throw_if_stopping();
         const int64_t tokens_done = tokens_before_epoch + batcher.tokens_done();
-        const double lr = learning_rate_at(s, static_cast<double>(tokens_done) /
-                                                  static_cast<double>(total_tokens));
+        const double lr = learning_rate_at(
+            s, static_cast<double>(tokens_done) / static_cast<double>(total_tokens));
         fill_targets(batch, *negatives, s.negatives, negative_rng, targets);
         const StepInputs inputs{to_index_tensor(batch.centers, device),
                                 to_index_tensor(targets, device).view({batch.size(), -1})};
@@ -100,7 +100,8 @@ class TorchTrainer : public Trainer {
         summary.pairs += batch.size();
         ++summary.steps;
         if (summary.steps % s.log_every == 0) {
-          summary.final_loss = record_loss(recorder, summary.steps, lr, interval_loss, interval_pairs);
+          summary.final_loss =
+              record_loss(recorder, summary.steps, lr, interval_loss, interval_pairs);
           interval_loss.zero_();
           interval_pairs = 0;
         }
@@ -109,8 +110,8 @@ class TorchTrainer : public Trainer {
       tokens_before_epoch += batcher.tokens_total();
     }
     if (interval_pairs > 0) {
-      summary.final_loss = record_loss(recorder, summary.steps,
-                                       learning_rate_at(s, 1.0), interval_loss, interval_pairs);
+      summary.final_loss = record_loss(recorder, summary.steps, learning_rate_at(s, 1.0),
+                                       interval_loss, interval_pairs);
     }
     summary.skipped_steps = scaler.skipped_steps();
     summary.seconds =
@@ -166,9 +167,8 @@ class TorchTrainer : public Trainer {
                             const at::Tensor& interval_loss, int64_t interval_pairs) {
     const double mean = interval_loss.item<double>() / static_cast<double>(interval_pairs);
     if (!std::isfinite(mean)) {
-      throw NumericError("training diverged: the loss is " + std::to_string(mean) +
-                         " at step " + std::to_string(step) +
-                         " (try a smaller train.learning_rate)");
+      throw NumericError("training diverged: the loss is " + std::to_string(mean) + " at step " +
+                         std::to_string(step) + " (try a smaller train.learning_rate)");
     }
     recorder.metric("train/loss", step, mean);
     recorder.metric("train/learning_rate", step, lr);

@@ -25,8 +25,8 @@ std::unique_ptr<Trainer> make_trainer(const std::string& name) { return registry
 
 double learning_rate_at(const TrainSection& settings, double fraction_done) {
   if (settings.lr_schedule == "constant") return settings.learning_rate;
-  const double remaining = std::max(settings.final_learning_rate_fraction,
-                                    1.0 - std::clamp(fraction_done, 0.0, 1.0));
+  const double remaining =
+      std::max(settings.final_learning_rate_fraction, 1.0 - std::clamp(fraction_done, 0.0, 1.0));
   return settings.learning_rate * remaining;
 }
 

@@ -22,10 +22,10 @@ struct TrainOptions {
 };
 
 struct TrainSummary {
-  int64_t pairs = 0;        // positive pairs trained, all epochs
-  int64_t steps = 0;        // optimizer steps
+  int64_t pairs = 0;  // positive pairs trained, all epochs
+  int64_t steps = 0;  // optimizer steps
   double seconds = 0;
-  double final_loss = 0;    // mean loss per positive pair over the last logged interval
+  double final_loss = 0;      // mean loss per positive pair over the last logged interval
   int64_t skipped_steps = 0;  // fp16 steps dropped for overflow
 };
 
@@ -36,7 +36,8 @@ class Trainer {
                        Recorder& recorder, const Progress& progress, TrainSummary& summary) = 0;
 };
 
-// Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel). Throws ConfigError naming train.trainer otherwise.
+// Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel). Throws ConfigError
+// naming train.trainer otherwise.
 std::unique_ptr<Trainer> make_trainer(const std::string& name);
 std::vector<std::string> trainer_names();
 

@@ -76,7 +76,8 @@ class Node2vecAliasSampler : public WalkSampler {
     const double entries = static_cast<double>(table_offsets_.back());
     const double bytes = entries * (sizeof(float) + sizeof(int32_t)) +
                          static_cast<double>(table_offsets_.size() * sizeof(int64_t));
-    const double limit = std::min(options.max_alias_memory_gb * kGiB, 0.8 * physical_memory_bytes());
+    const double limit =
+        std::min(options.max_alias_memory_gb * kGiB, 0.8 * physical_memory_bytes());
     if (bytes > limit) {
       table_offsets_.clear();
       throw ResourceError("walk.sampler = \"node2vec\": the exact alias tables need " +

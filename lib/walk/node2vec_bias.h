@@ -8,8 +8,8 @@
 namespace wb {
 
 struct Node2vecBias {
-  double return_weight;   // 1/p
-  double inout_weight;    // 1/q
+  double return_weight;  // 1/p
+  double inout_weight;   // 1/q
   double max_weight() const {
     double m = 1.0;
     if (return_weight > m) m = return_weight;

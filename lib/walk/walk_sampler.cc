@@ -12,13 +12,12 @@ std::unique_ptr<WalkSampler> make_node2vec_rejection_sampler();
 namespace {
 
 const Registry<WalkSampler>& registry() {
-  static const Registry<WalkSampler> samplers("walk.sampler",
-                                              {
-                                                  {"uniform", make_uniform_sampler},
-                                                  {"node2vec", make_node2vec_alias_sampler},
-                                                  {"node2vec-rejection",
-                                                   make_node2vec_rejection_sampler},
-                                              });
+  static const Registry<WalkSampler> samplers(
+      "walk.sampler", {
+                          {"uniform", make_uniform_sampler},
+                          {"node2vec", make_node2vec_alias_sampler},
+                          {"node2vec-rejection", make_node2vec_rejection_sampler},
+                      });
   return samplers;
 }
 
@@ -44,15 +43,14 @@ Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions
   walks.walk_length = options.walk_length;
   walks.nodes.assign(static_cast<size_t>(walks.num_walks * walks.walk_length), Walks::kNoNode);
   const int64_t num_nodes = graph.num_nodes();
-  parallel_for_chunks(walks.num_walks, 256, options.threads, progress, "walk",
-                      [&](int64_t begin, int64_t end) {
-                        for (int64_t w = begin; w < end; ++w) {
-                          Rng rng(options.seed, static_cast<uint64_t>(w));
-                          NodeId* out = walks.nodes.data() + w * walks.walk_length;
-                          sampler.walk(static_cast<NodeId>(w % num_nodes), walks.walk_length,
-                                       rng, out);
-                        }
-                      });
+  parallel_for_chunks(
+      walks.num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
+        for (int64_t w = begin; w < end; ++w) {
+          Rng rng(options.seed, static_cast<uint64_t>(w));
+          NodeId* out = walks.nodes.data() + w * walks.walk_length;
+          sampler.walk(static_cast<NodeId>(w % num_nodes), walks.walk_length, rng, out);
+        }
+      });
   return walks;
 }
 

@@ -2,7 +2,6 @@
 // code 77, which CTest maps to "Skipped") where there is none, as in CI.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
-
 #include <cstdio>
 
 #include "run/environment.h"

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "config/experiment_config.h"
@@ -46,7 +45,8 @@ TrainSummary train_on(const std::string& device, const std::string& amp, Matrix*
   options.seed = 3;
   MemoryRecorder recorder;
   TrainSummary summary;
-  Matrix embeddings = make_trainer("torch")->train(community_walks(), 100, options, recorder, {}, summary);
+  Matrix embeddings =
+      make_trainer("torch")->train(community_walks(), 100, options, recorder, {}, summary);
   if (out) *out = std::move(embeddings);
   return summary;
 }
