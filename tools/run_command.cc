@@ -1,19 +1,15 @@
 // `workbench run FILE.toml`: one experiment, end to end, recorded in the store.
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 #include "commands.h"
 #include "config/experiment_config.h"
 #include "core/errors.h"
-#include "core/parallel.h"
+#include "exec/experiment_runner.h"
 #include "git_info.h"
-#include "run/environment.h"
-#include "run/pipeline.h"
 #include "stop_signals.h"
-#include "store/run_store.h"
 #include "terminal_progress.h"
 
 namespace wb::cli {
@@ -44,40 +40,18 @@ int run_experiment(const RunArgs& args) {
   std::vector<std::string> overrides = args.overrides;
   if (!args.device.empty()) overrides.push_back("experiment.device=\"" + args.device + "\"");
   if (args.threads >= 0) overrides.push_back("experiment.threads=" + std::to_string(args.threads));
-  // Everything that can be checked is checked before a run row exists.
-  const ExperimentConfig config = load_experiment_config(args.experiment_path, overrides);
-  check_components(config);
-  RunContext context;
-  context.device = resolve_device(config.experiment.device);
-  context.threads = resolve_thread_count(config.experiment.threads);
+  RunRequest request;
+  request.config = load_experiment_config(args.experiment_path, overrides);
+  request.config_path = args.experiment_path;
+  request.command_line = args.command_line;
+  const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
+  request.git_commit = git.commit;
+  request.git_dirty = git.dirty;
+  request.artifact_root =
+      (std::filesystem::path(args.store_path).parent_path() / "artifacts").string();
 
   RunStore store(args.store_path);
   store.reap_dead_runs();
-  const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
-  RunStart start;
-  start.experiment = config.experiment.name;
-  start.config_path = std::filesystem::absolute(args.experiment_path).string();
-  start.config_toml = to_toml(config);
-  start.params = flatten(config);
-  start.environment = environment_pairs(detect_environment());
-  start.environment.emplace_back("threads", std::to_string(context.threads));
-  start.seed = config.experiment.seed;
-  start.device = context.device;
-  start.git_commit = git.commit;
-  start.git_dirty = git.dirty;
-  start.command_line = args.command_line;
-  const int64_t run_id = store.begin_run(start);
-  const auto artifacts =
-      config.export_.directory.empty()
-          ? std::filesystem::path(args.store_path).parent_path() / "artifacts" /
-                ("run-" + std::to_string(run_id))
-          : std::filesystem::path(config.export_.directory) / ("run-" + std::to_string(run_id));
-  context.artifact_directory = artifacts.string();
-  if (!args.quiet) {
-    std::fprintf(stderr, "run %lld: %s on %s, %d threads\n", static_cast<long long>(run_id),
-                 config.experiment.name.c_str(), context.device.c_str(), context.threads);
-  }
-
   install_stop_handlers();
   TerminalProgress terminal(args.quiet);
   PipelineHooks hooks;
@@ -89,41 +63,31 @@ int run_experiment(const RunArgs& args) {
     terminal.finish_line();
     if (!args.quiet) std::fprintf(stderr, "%s\n", line.c_str());
   };
-  std::unique_ptr<Recorder> recorder = store.recorder(run_id);
-  try {
-    const RunOutcome outcome = run_pipeline(config, context, *recorder, hooks);
-    recorder->flush();
-    store.finish_run(run_id, RunStatus::kFinished);
-    terminal.finish_line();
-    print_scores(outcome);
-    std::printf(
-        "run %lld finished in %.1f s; stored in %s, artifacts in %s\n",
-        static_cast<long long>(run_id),
-        [&] {
-          double total = 0;
-          for (const auto& entry : outcome.timings) total += entry.second;
-          return total;
-        }(),
-        store.path().c_str(), context.artifact_directory.c_str());
-    return 0;
-  } catch (const Interrupted&) {
-    terminal.finish_line();
-    recorder->flush();
-    store.finish_run(run_id, RunStatus::kInterrupted, "stopped by a signal");
-    std::fprintf(stderr, "run %lld interrupted; marked so in %s\n", static_cast<long long>(run_id),
-                 store.path().c_str());
-    return 130;
-  } catch (const std::exception& error) {
-    terminal.finish_line();
-    try {
-      recorder->flush();
-    } catch (const std::exception&) {
-      // The failure itself may be the store; the status update below still tries.
+  const auto announce = [&](const RunResult& started) {
+    if (args.quiet) return;
+    std::fprintf(stderr, "run %lld: %s on %s, %d threads\n", static_cast<long long>(started.run_id),
+                 request.config.experiment.name.c_str(), started.context.device.c_str(),
+                 started.context.threads);
+  };
+  const RunResult result = execute_run(store, request, hooks, announce);
+  terminal.finish_line();
+  const auto id = static_cast<long long>(result.run_id);
+  switch (result.status) {
+    case RunStatus::kFinished: {
+      print_scores(result.outcome);
+      double seconds = 0;
+      for (const auto& entry : result.outcome.timings) seconds += entry.second;
+      std::printf("run %lld finished in %.1f s; stored in %s, artifacts in %s\n", id, seconds,
+                  store.path().c_str(), result.context.artifact_directory.c_str());
+      return 0;
     }
-    store.finish_run(run_id, RunStatus::kFailed, error.what());
-    std::fprintf(stderr, "error: %s\nrun %lld marked failed in %s\n", error.what(),
-                 static_cast<long long>(run_id), store.path().c_str());
-    return 1;
+    case RunStatus::kInterrupted:
+      std::fprintf(stderr, "run %lld interrupted; marked so in %s\n", id, store.path().c_str());
+      return 130;
+    default:
+      std::fprintf(stderr, "error: %s\nrun %lld marked failed in %s\n", result.message.c_str(), id,
+                   store.path().c_str());
+      return 1;
   }
 }
 

@@ -1,16 +1,19 @@
-// `workbench runs list|show`: read the run store back.
+// `workbench runs`: list and show runs here; compare, export, tag and delete
+// in the runs_*_command.cc files.
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "commands.h"
 #include "core/errors.h"
+#include "runs_subcommands.h"
 #include "store/run_store.h"
 
 namespace wb::cli {
 namespace {
 
 struct RunsArgs {
-  std::string store_path = kDefaultStorePath;
   RunFilter filter;
   int64_t run_id = 0;
 };
@@ -27,16 +30,22 @@ std::string main_score(const RunSummary& run) {
   return "-";
 }
 
-int list_runs(const RunsArgs& args) {
-  RunStore store(args.store_path);
+std::string joined_tags(const RunSummary& run) {
+  std::string text;
+  for (const std::string& tag : run.tags) text += (text.empty() ? "  [" : ", ") + tag;
+  return text.empty() ? text : text + "]";
+}
+
+int list_runs(const std::string& store_path, const RunsArgs& args) {
+  RunStore store(store_path);
   store.reap_dead_runs();
   const auto runs = store.list_runs(args.filter);
   std::printf("%5s  %-20s  %-11s  %-24s  %-6s  %9s  %s\n", "id", "experiment", "status",
               "started (UTC)", "device", "seconds", "AUC (hadamard)");
   for (const auto& run : runs) {
-    std::printf("%5lld  %-20s  %-11s  %-24s  %-6s  %9.1f  %s\n", static_cast<long long>(run.id),
+    std::printf("%5lld  %-20s  %-11s  %-24s  %-6s  %9.1f  %s%s\n", static_cast<long long>(run.id),
                 run.experiment.c_str(), run.status.c_str(), run.started_at.c_str(),
-                run.device.c_str(), run.seconds, main_score(run).c_str());
+                run.device.c_str(), run.seconds, main_score(run).c_str(), joined_tags(run).c_str());
   }
   if (runs.empty()) std::printf("(no runs in %s)\n", store.path().c_str());
   return 0;
@@ -44,8 +53,8 @@ int list_runs(const RunsArgs& args) {
 
 void print_section(const char* title) { std::printf("\n%s\n", title); }
 
-int show_run(const RunsArgs& args) {
-  RunStore store(args.store_path);
+int show_run(const std::string& store_path, const RunsArgs& args) {
+  RunStore store(store_path);
   store.reap_dead_runs();
   const auto found = store.find_run(args.run_id);
   if (!found) throw Error("no run " + std::to_string(args.run_id) + " in " + store.path());
@@ -60,6 +69,10 @@ int show_run(const RunsArgs& args) {
               static_cast<long long>(run.pid));
   std::printf("git %s%s\ncommand %s\nconfig %s\n", run.git_commit.c_str(),
               run.git_dirty ? " (dirty)" : "", run.command_line.c_str(), run.config_path.c_str());
+  if (!run.summary.sweep.empty()) {
+    std::printf("sweep %s  trial %s\n", run.summary.sweep.c_str(), run.summary.trial_key.c_str());
+  }
+  if (!run.summary.tags.empty()) std::printf("tags%s\n", joined_tags(run.summary).c_str());
   if (!run.message.empty()) std::printf("message: %s\n", run.message.c_str());
   print_section("scores");
   for (const auto& [key, value] : run.summary.scores)
@@ -90,22 +103,45 @@ int show_run(const RunsArgs& args) {
 
 }  // namespace
 
+void add_run_filter_options(CLI::App& command, RunFilter& filter) {
+  command.add_option("--experiment", filter.experiment, "Only this experiment");
+  command.add_option("--sweep", filter.sweep, "Only trials of this sweep");
+  command.add_option("--status", filter.status, "running, finished, failed, interrupted, crashed");
+  command.add_option("--tag", filter.tag, "Only runs with this tag");
+  command.add_option("--where", filter.where,
+                     "Condition on params or scores, repeatable: params.train.dimension=128, "
+                     "'scores.link/hadamard/roc_auc>=0.9' (= != < <= > >=)");
+  command.add_option("--limit", filter.limit, "At most this many runs (the newest)");
+}
+
+std::vector<RunDetails> find_runs_or_throw(const RunStore& store, const std::vector<int64_t>& ids) {
+  std::vector<RunDetails> runs;
+  for (int64_t id : ids) {
+    std::optional<RunDetails> found = store.find_run(id);
+    if (!found) throw Error("no run " + std::to_string(id) + " in " + store.path());
+    runs.push_back(std::move(*found));
+  }
+  return runs;
+}
+
 void add_runs_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<RunsArgs>();
-  auto* runs = app.add_subcommand("runs", "List and inspect recorded runs");
+  auto store_path = std::make_shared<std::string>(kDefaultStorePath);
+  auto* runs = app.add_subcommand("runs", "List, inspect, compare, export and edit recorded runs");
   runs->require_subcommand(1);
-  runs->add_option("--store", args->store_path, "Run store (SQLite file)")->capture_default_str();
+  runs->add_option("--store", *store_path, "Run store (SQLite file)")->capture_default_str();
   auto* list = runs->add_subcommand("list", "One line per run, newest first");
   list->fallthrough();  // --store may follow the subcommand
-  list->add_option("--experiment", args->filter.experiment, "Only this experiment");
-  list->add_option("--status", args->filter.status,
-                   "running, finished, failed, interrupted, crashed");
-  list->add_option("--limit", args->filter.limit, "At most this many runs");
-  list->callback([args, &exit_code] { exit_code = list_runs(*args); });
+  add_run_filter_options(*list, args->filter);
+  list->callback([args, store_path, &exit_code] { exit_code = list_runs(*store_path, *args); });
   auto* show = runs->add_subcommand("show", "Everything stored about one run");
   show->fallthrough();
   show->add_option("id", args->run_id, "Run id")->required();
-  show->callback([args, &exit_code] { exit_code = show_run(*args); });
+  show->callback([args, store_path, &exit_code] { exit_code = show_run(*store_path, *args); });
+  add_runs_compare_command(*runs, store_path, exit_code);
+  add_runs_export_command(*runs, store_path, exit_code);
+  add_runs_tag_command(*runs, store_path, exit_code);
+  add_runs_delete_command(*runs, store_path, exit_code);
 }
 
 }  // namespace wb::cli

@@ -6,4 +6,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$("$root/tools/build.sh")"
 # The Python checks of the exported files use the torch (and numpy) that setup installed.
 export WORKBENCH_TORCH_PYTHONPATH="${WORKBENCH_TORCH_PYTHONPATH:-${WORKBENCH_CACHE:-$HOME/.cache/workbench}/torch-${WORKBENCH_TORCH_VERSION:-2.11.0}}"
+"$root/tools/install_test_tools.sh"
 ctest --test-dir "$build_dir" --output-on-failure -j "${WORKBENCH_JOBS:-2}" "$@"

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   wb::cli::add_runs_command(app, exit_code);
   wb::cli::add_doctor_command(app, exit_code);
   wb::cli::add_gen_command(app, exit_code);
+  wb::cli::add_report_command(app, exit_code, command_line);
+  wb::cli::add_sweep_command(app, exit_code, command_line);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

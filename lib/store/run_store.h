@@ -38,6 +38,9 @@ struct RunStart {
   std::string git_commit;
   bool git_dirty = false;
   std::string command_line;
+  // Set for a sweep's trial (see claim_trial); 0 and "" for a plain run.
+  int64_t sweep_id = 0;
+  std::string trial_key;
 };
 
 // One line of `workbench runs`. Timestamps are ISO-8601 UTC text.
@@ -51,6 +54,9 @@ struct RunSummary {
   int64_t seed = 0;
   double seconds = -1;  // ended_at - started_at, or -1 while running
   std::map<std::string, double> scores;
+  std::string sweep;              // the sweep's name; "" for a plain run
+  std::string trial_key;          // "" for a plain run
+  std::vector<std::string> tags;  // sorted
 };
 
 struct MetricPoint {
@@ -80,7 +86,38 @@ struct RunDetails {
 struct RunFilter {
   std::string experiment;
   std::string status;  // a to_string(RunStatus) name; anything else throws
+  std::string sweep;   // sweep name
+  std::string tag;
+  // Simple conditions, all of which must hold: "params.train.dimension=128",
+  // "scores.link/hadamard/roc_auc>=0.9", "metrics..." is not supported.
+  // Operators: = != < <= > >=; numbers compare as numbers, text as text.
+  std::vector<std::string> where;
   int64_t limit = 0;
+};
+
+// A sweep: a named family of trials over one base experiment.
+struct SweepRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string spec_toml;  // the sweep file as resolved when first started
+  std::string metric;     // e.g. "link/hadamard/roc_auc"
+  std::string goal;       // "maximize" | "minimize"
+  std::string created_at;
+};
+
+// What claim_trial found for a trial.
+enum class TrialState {
+  kClaimed,    // a new run was recorded for it as running: this caller runs it
+  kDone,       // a finished run exists
+  kBusy,       // another live process is running it
+  kExhausted,  // it failed (or crashed) max_attempts times already
+};
+
+struct TrialClaim {
+  TrialState state = TrialState::kBusy;
+  int64_t run_id = 0;  // the new run for kClaimed, the latest finished one for kDone,
+                       // the running one for kBusy, 0 for kExhausted
+  int attempts = 0;    // runs of this trial that failed or crashed (not interrupted ones)
 };
 
 // One open store file. A RunStore and the recorders it hands out may be used
@@ -123,7 +160,40 @@ class RunStore {
   // are left alone: their pids mean nothing here. Returns how many it marked.
   int reap_dead_runs();
 
-  // Newest first.
+  // Sweeps. ensure_sweep creates the sweep on first use and returns its id;
+  // later calls with the same name return the same id (the stored spec is
+  // kept, so a resumed sweep is compared against what it started as).
+  // Throws wb::Error for a goal other than "maximize" or "minimize".
+  int64_t ensure_sweep(const std::string& name, const std::string& spec_toml,
+                       const std::string& metric, const std::string& goal);
+  std::optional<SweepRecord> find_sweep(const std::string& name) const;
+  std::vector<SweepRecord> list_sweeps() const;  // oldest first
+
+  // In one write transaction: first marks as crashed any run of this trial
+  // that is 'running' but has had no heartbeat for stale_after_seconds (or
+  // whose process is gone on this host); then, unless the trial is done,
+  // busy or exhausted, records a new run for it exactly as begin_run does
+  // (start.sweep_id and start.trial_key must be set). Two processes claiming
+  // the same trial at once: exactly one gets kClaimed. A finished run makes
+  // the trial done even if later attempts failed; it is exhausted once
+  // attempts >= max_attempts (>= 1). stale_after_seconds <= 0 turns the
+  // heartbeat test off, leaving only the dead-process test on this host.
+  TrialClaim claim_trial(const RunStart& start, int max_attempts, int stale_after_seconds);
+
+  // Runs of a sweep, oldest first, with their params (for leaderboards).
+  std::vector<RunDetails> sweep_runs(int64_t sweep_id) const;
+
+  // Tagging twice keeps one tag; removing a tag the run lacks does nothing.
+  // All three throw wb::Error for a run that does not exist.
+  void add_tag(int64_t run_id, const std::string& tag);
+  void remove_tag(int64_t run_id, const std::string& tag);
+  std::vector<std::string> tags(int64_t run_id) const;  // sorted
+  // Deletes runs with everything recorded about them (not their artifact
+  // files: the caller decides), in one transaction. Returns how many existed.
+  int delete_runs(const std::vector<int64_t>& run_ids);
+
+  // Newest first. Throws wb::Error for an unknown status or a malformed
+  // where condition (see run_condition.h).
   std::vector<RunSummary> list_runs(const RunFilter& filter = {}) const;
   std::optional<RunDetails> find_run(int64_t id) const;
 

@@ -98,9 +98,33 @@ CREATE TABLE tags (
 );
 )sql";
 
+// Version 2: sweeps, and which trial of which sweep a run is. ALTER TABLE
+// keeps the rows of a version 1 file; an added REFERENCES column must default
+// to NULL while foreign keys are enforced, which is also what a plain run has.
+// SQLite copies an added column's text, comments included, into the table's
+// CREATE statement before its closing parenthesis, so a '--' comment there
+// would swallow the parenthesis: these columns carry /* */ comments.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE sweeps (
+  id INTEGER PRIMARY KEY,       -- referenced by runs.sweep_id
+  name TEXT NOT NULL UNIQUE,    -- the sweep name users pass to `sweep` and `runs list --sweep`
+  spec_toml TEXT NOT NULL,      -- the sweep file as resolved when the sweep first started
+  metric TEXT NOT NULL,         -- the score it optimises, e.g. 'link/hadamard/roc_auc'
+  goal TEXT NOT NULL            -- whether a higher or a lower metric is better
+    CHECK (goal IN ('maximize', 'minimize')),
+  created_at TEXT NOT NULL      -- when it was first started
+);
+
+ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id)
+  /* the sweep this run is a trial of; NULL: a plain run */;
+ALTER TABLE runs ADD COLUMN trial_key TEXT NOT NULL DEFAULT ''
+  /* which trial of the sweep, the same across resumes; '' for a plain run */;
+CREATE INDEX runs_by_trial ON runs(sweep_id, trial_key);
+)sql";
+
 // kMigrations[v] brings a file from version v to v + 1. Append, never edit:
 // files in the wild were written by the earlier entries.
-constexpr const char* kMigrations[] = {kVersion1};
+constexpr const char* kMigrations[] = {kVersion1, kVersion2};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion),
               "one migration per schema version");
 

@@ -1,0 +1,139 @@
+// Microbenchmarks: walk steps/s and training pairs/s on the seed article's
+// graph shape (500K nodes, 4M edges, synthetic e-commerce), with the bytes
+// each training pair moves and the share of measured memory bandwidth.
+// Run: build/tests/bench/workbench_bench [--benchmark_filter=...]
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "core/parallel.h"
+#include "graph/ecommerce_generator.h"
+#include "train/trainer.h"
+#include "walk/walk_sampler.h"
+
+namespace wb {
+namespace {
+
+const Graph& seed_graph() {
+  static const Graph graph = [] {
+    EcommerceGraphOptions options;
+    options.users = 450000;
+    options.items = 50000;
+    options.categories = 500;
+    options.purchases_per_user = 8.9;
+    return build_graph(generate_ecommerce_graph(options), {});
+  }();
+  return graph;
+}
+
+// Walks from the first `count` nodes, the way generate_walks makes them.
+Walks sample_walks(WalkSampler& sampler, const Graph& graph, int64_t count, int64_t length,
+                   int threads) {
+  Walks walks;
+  walks.num_walks = count;
+  walks.walk_length = length;
+  walks.nodes.assign(count * length, Walks::kNoNode);
+  parallel_for_chunks(count, 256, threads, {}, "walk", [&](int64_t begin, int64_t end) {
+    for (int64_t w = begin; w < end; ++w) {
+      Rng rng(1, static_cast<uint64_t>(w));
+      sampler.walk(static_cast<NodeId>((w * 7919) % graph.num_nodes()), length, rng,
+                   walks.nodes.data() + w * length);
+    }
+  });
+  return walks;
+}
+
+// A STREAM-style triad, the reference for "fraction of bandwidth".
+double measured_bandwidth_gbs() {
+  static const double gbs = [] {
+    const size_t n = 1 << 25;  // 128 MiB per array
+    std::vector<float> a(n, 1.0f), b(n, 2.0f), c(n, 0.0f);
+    double best = 0;
+    for (int rep = 0; rep < 3; ++rep) {
+      const auto start = std::chrono::steady_clock::now();
+      for (size_t i = 0; i < n; ++i) c[i] = a[i] + 0.5f * b[i];
+      const double s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      best = std::max(best, 3.0 * n * sizeof(float) / s / 1e9);
+    }
+    benchmark::DoNotOptimize(c.data());
+    return best;
+  }();
+  return gbs;
+}
+
+void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double q) {
+  const Graph& graph = seed_graph();
+  auto sampler = make_walk_sampler(sampler_name);
+  WalkOptions options;
+  options.p = p;
+  options.q = q;
+  sampler->prepare(graph, options, {});
+  const int threads = resolve_thread_count(0);
+  const int64_t walks = 20000, length = 80;
+  for (auto _ : state) {
+    Walks result = sample_walks(*sampler, graph, walks, length, threads);
+    benchmark::DoNotOptimize(result.nodes.data());
+  }
+  state.counters["steps_per_s"] = benchmark::Counter(static_cast<double>(walks * (length - 1)),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = threads;
+}
+
+class NullRecorder : public Recorder {
+ public:
+  void metric(const std::string&, int64_t, double) override {}
+  void timing(const std::string&, double) override {}
+  void score(const std::string&, double) override {}
+  void artifact(const std::string&, const std::string&, int64_t) override {}
+};
+
+void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_count) {
+  const Graph& graph = seed_graph();
+  auto sampler = make_walk_sampler("uniform");
+  sampler->prepare(graph, {}, {});
+  const int threads = resolve_thread_count(0);
+  const Walks walks = sample_walks(*sampler, graph, walk_count, 80, threads);
+  TrainOptions options;
+  options.settings.dimension = 128;
+  options.settings.negatives = 5;
+  options.settings.window = 10;
+  options.settings.batch_size = 4096;
+  options.settings.trainer = trainer_name;
+  options.threads = threads;
+  NullRecorder recorder;
+  int64_t pairs = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    TrainSummary summary;
+    const auto start = std::chrono::steady_clock::now();
+    Matrix m =
+        make_trainer(trainer_name)->train(walks, graph.num_nodes(), options, recorder, {}, summary);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    benchmark::DoNotOptimize(m.values.data());
+    pairs = summary.pairs;
+  }
+  const double pairs_per_second = static_cast<double>(pairs * state.iterations()) / seconds;
+  // Per pair: the center row and k+1 output rows, each read and written once.
+  const double bytes_per_pair = 2.0 * (1 + options.settings.negatives + 1) * 128 * sizeof(float);
+  state.counters["pairs_per_s"] =
+      benchmark::Counter(static_cast<double>(pairs), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["bytes_per_pair"] = bytes_per_pair;
+  state.counters["bandwidth_fraction"] =
+      pairs_per_second * bytes_per_pair / (measured_bandwidth_gbs() * 1e9);
+  state.counters["threads"] = threads;
+}
+
+BENCHMARK_CAPTURE(BM_Walk, uniform, "uniform", 1.0, 1.0)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p05_q2, "node2vec-rejection", 0.5, 2.0)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Train, fused_cpu, "fused", 2000)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK_CAPTURE(BM_Train, torch_cpu, "torch", 200)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+}  // namespace wb
+
+BENCHMARK_MAIN();

@@ -1,0 +1,292 @@
+// `workbench runs list|compare|export|tag|delete` driven as a user would, on
+// runs recorded directly through RunStore (no training).
+#include <sys/wait.h>
+
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "store/run_store.h"
+#include "test_support.h"
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::EndsWith;
+using Catch::Matchers::StartsWith;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult run_workbench(const std::string& arguments) {
+  const std::string command = std::string(WB_WORKBENCH_BINARY) + " " + arguments + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int count_of(const std::string& text, const std::string& part) {
+  int count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+// A store holding three finished runs: two of sweep "pq" and one plain run.
+class RecordedRuns {
+ public:
+  RecordedRuns() : store_path_(dir_.file("runs/workbench.db")) {
+    wb::RunStore store(store_path_);
+    const int64_t sweep = store.ensure_sweep("pq", "", "link/dot/roc_auc", "maximize");
+    plain_ = record(store, "64", "1", 0.5, 0, "");
+    small_ = record(store, "64", "0.5", 0.75, sweep, "p=0.5");
+    large_ = record(store, "128", "0.5", 0.875, sweep, "p=0.5,d=128");
+  }
+
+  std::string store() const { return " --store " + store_path_; }
+  const std::string& store_path() const { return store_path_; }
+  const wb::test::TempDir& dir() const { return dir_; }
+  int64_t plain() const { return plain_; }
+  int64_t small() const { return small_; }
+  int64_t large() const { return large_; }
+
+ private:
+  static int64_t record(wb::RunStore& store, const std::string& dimension, const std::string& p,
+                        double auc, int64_t sweep_id, const std::string& trial_key) {
+    wb::RunStart start;
+    start.experiment = "karate";
+    start.params = {{"train.dimension", dimension}, {"walk.p", p}, {"walk.q", "1"}};
+    start.device = "cpu";
+    start.seed = 7;
+    start.sweep_id = sweep_id;
+    start.trial_key = trial_key;
+    const int64_t id = store.begin_run(start);
+    auto recorder = store.recorder(id);
+    recorder->score("link/dot/roc_auc", auc);
+    recorder->timing("walk", 0.5);
+    recorder->timing("train", 2.0);
+    recorder->flush();
+    store.finish_run(id, wb::RunStatus::kFinished);
+    return id;
+  }
+
+  wb::test::TempDir dir_;
+  std::string store_path_;
+  int64_t plain_ = 0;
+  int64_t small_ = 0;
+  int64_t large_ = 0;
+};
+
+// The ids in the first column of `runs list` output.
+std::vector<int64_t> listed_ids(const std::string& output) {
+  std::vector<int64_t> ids;
+  std::istringstream lines(output);
+  std::string line;
+  std::getline(lines, line);  // header
+  while (std::getline(lines, line)) {
+    long long id = 0;
+    if (std::sscanf(line.c_str(), "%lld", &id) == 1) ids.push_back(id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("runs list filters by sweep, tag, status and conditions", "[cli]") {
+  RecordedRuns runs;
+  {
+    wb::RunStore store(runs.store_path());
+    store.add_tag(runs.plain(), "baseline");
+  }
+  auto ids = [&](const std::string& options) {
+    const auto result = run_workbench("runs list " + options + runs.store());
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    return listed_ids(result.output);
+  };
+  using Ids = std::vector<int64_t>;
+  CHECK(ids("") == Ids{runs.large(), runs.small(), runs.plain()});
+  CHECK(ids("--sweep pq") == Ids{runs.large(), runs.small()});
+  CHECK(ids("--tag baseline") == Ids{runs.plain()});
+  CHECK(ids("--status finished --limit 1") == Ids{runs.large()});
+  CHECK(ids("--where params.train.dimension=64") == Ids{runs.small(), runs.plain()});
+  CHECK(ids("--sweep pq --where params.train.dimension=64") == Ids{runs.small()});
+  CHECK(ids("--where 'scores.link/dot/roc_auc>0.6' --where 'params.walk.p<1'") ==
+        Ids{runs.large(), runs.small()});
+  CHECK(ids("--where 'scores.link/dot/roc_auc>0.99'").empty());
+
+  const auto listed = run_workbench("runs list --tag baseline" + runs.store());
+  CHECK_THAT(listed.output, Contains("[baseline]"));
+  const auto malformed = run_workbench("runs list --where params.walk.p" + runs.store());
+  CHECK(malformed.exit_code == 1);
+  CHECK_THAT(malformed.output, Contains("malformed condition 'params.walk.p'"));
+  const auto no_sweep = run_workbench("runs list --sweep nope" + runs.store());
+  CHECK(no_sweep.exit_code == 1);
+  CHECK_THAT(no_sweep.output, Contains("no sweep named 'nope'"));
+}
+
+TEST_CASE("runs compare shows only the params that differ, then scores and timings", "[cli]") {
+  RecordedRuns runs;
+  const auto result = run_workbench("runs compare " + std::to_string(runs.small()) + " " +
+                                    std::to_string(runs.large()) + runs.store());
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("run " + std::to_string(runs.small())) &&
+                                Contains("run " + std::to_string(runs.large())));
+  CHECK_THAT(result.output, Contains("params (1 differ, 2 equal and not shown)"));
+  CHECK_THAT(result.output, Contains("train.dimension"));
+  CHECK_THAT(result.output, !Contains("walk.p") && !Contains("walk.q"));
+  CHECK_THAT(result.output,
+             Contains("link/dot/roc_auc") && Contains("0.7500") && Contains("0.8750"));
+  CHECK_THAT(result.output,
+             Contains("walk") && Contains("2.000") && Contains("total") && Contains("2.500"));
+  CHECK_THAT(result.output, Contains("status") && Contains("finished") && Contains("seed"));
+
+  const auto three = run_workbench("runs compare " + std::to_string(runs.plain()) + " " +
+                                   std::to_string(runs.small()) + " " +
+                                   std::to_string(runs.large()) + runs.store());
+  CHECK(three.exit_code == 0);
+  CHECK_THAT(three.output, Contains("params (2 differ, 1 equal and not shown)"));
+
+  const auto missing =
+      run_workbench("runs compare " + std::to_string(runs.small()) + " 999" + runs.store());
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Contains("no run 999"));
+  const auto one = run_workbench("runs compare " + std::to_string(runs.small()) + runs.store());
+  CHECK(one.exit_code == 1);
+  CHECK_THAT(one.output, Contains("at least two"));
+}
+
+TEST_CASE("runs export writes CSV and JSON rows, oldest first", "[cli]") {
+  RecordedRuns runs;
+  SECTION("csv to a file, filtered") {
+    const std::string file = runs.dir().file("runs.csv");
+    const auto result =
+        run_workbench("runs export --format csv --sweep pq -o " + file + runs.store());
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    const std::string csv = read_file(file);
+    std::istringstream lines(csv);
+    std::string header, first, second, extra;
+    std::getline(lines, header);
+    std::getline(lines, first);
+    std::getline(lines, second);
+    CHECK_FALSE(std::getline(lines, extra));
+    CHECK(header ==
+          "id,experiment,sweep,status,device,seed,started_at,ended_at,seconds,"
+          "params.train.dimension,params.walk.p,params.walk.q,scores.link/dot/roc_auc,"
+          "timings.walk,timings.train,timings.total");
+    CHECK_THAT(first, StartsWith(std::to_string(runs.small()) + ",karate,pq,finished,cpu,7,"));
+    CHECK_THAT(first, EndsWith(",64,0.5,1,0.75,0.5,2,2.5"));
+    CHECK_THAT(second, StartsWith(std::to_string(runs.large()) + ",karate,pq,finished,cpu,7,"));
+    CHECK_THAT(second, EndsWith(",128,0.5,1,0.875,0.5,2,2.5"));
+  }
+  SECTION("json to standard output") {
+    const auto result = run_workbench("runs export --format json" + runs.store());
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    CHECK_THAT(result.output, StartsWith("[\n  {\"id\": " + std::to_string(runs.plain()) + ", "));
+    CHECK_THAT(result.output, EndsWith("}\n]\n"));
+    CHECK(count_of(result.output, "{\"id\": ") == 3);
+    CHECK(count_of(result.output, "\"sweep\": null") == 1);
+    CHECK(count_of(result.output, "\"sweep\": \"pq\"") == 2);
+    CHECK_THAT(result.output, Contains("\"params.train.dimension\": 128, \"params.walk.p\": 0.5"));
+    CHECK_THAT(result.output, Contains("\"scores.link/dot/roc_auc\": 0.875"));
+    CHECK_THAT(result.output, Contains("\"timings.total\": 2.5}"));
+  }
+  SECTION("an unknown format is refused") {
+    const auto result = run_workbench("runs export --format xml" + runs.store());
+    CHECK(result.exit_code != 0);
+    CHECK_THAT(result.output, Contains("xml"));
+  }
+}
+
+TEST_CASE("runs tag adds and removes a tag", "[cli]") {
+  RecordedRuns runs;
+  const std::string id = std::to_string(runs.small());
+  const auto added = run_workbench("runs tag " + id + " best" + runs.store());
+  INFO(added.output);
+  REQUIRE(added.exit_code == 0);
+  CHECK_THAT(added.output, Contains("best"));
+  {
+    wb::RunStore store(runs.store_path());
+    CHECK(store.tags(runs.small()) == std::vector<std::string>{"best"});
+  }
+  const auto removed = run_workbench("runs tag " + id + " best --remove" + runs.store());
+  REQUIRE(removed.exit_code == 0);
+  CHECK_THAT(removed.output, Contains("(none)"));
+  wb::RunStore store(runs.store_path());
+  CHECK(store.tags(runs.small()).empty());
+  const auto missing = run_workbench("runs tag 999 best" + runs.store());
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Contains("no run with id 999"));
+}
+
+TEST_CASE("runs delete needs --yes, then removes the rows and artifact directory", "[cli]") {
+  RecordedRuns runs;
+  const fs::path artifacts = fs::path(runs.store_path()).parent_path() / "artifacts";
+  const fs::path doomed = artifacts / ("run-" + std::to_string(runs.small()));
+  const fs::path kept = artifacts / ("run-" + std::to_string(runs.large()));
+  fs::create_directories(doomed);
+  fs::create_directories(kept);
+  std::ofstream(doomed / "embeddings.npy") << "x";
+  const std::string ids = std::to_string(runs.small()) + " " + std::to_string(runs.plain());
+
+  const auto dry = run_workbench("runs delete " + ids + runs.store());
+  CHECK(dry.exit_code == 1);
+  CHECK_THAT(dry.output, Contains("--yes") && Contains(doomed.string()));
+  {
+    wb::RunStore store(runs.store_path());
+    CHECK(store.list_runs().size() == 3);
+    CHECK(fs::exists(doomed));
+  }
+
+  const auto missing = run_workbench("runs delete 999 --yes" + runs.store());
+  CHECK(missing.exit_code == 1);
+  CHECK_THAT(missing.output, Contains("no run 999"));
+
+  const auto done = run_workbench("runs delete " + ids + " --yes" + runs.store());
+  INFO(done.output);
+  REQUIRE(done.exit_code == 0);
+  CHECK_THAT(done.output, Contains("deleted 2 run(s)"));
+  CHECK_FALSE(fs::exists(doomed));
+  CHECK(fs::exists(kept));
+  wb::RunStore store(runs.store_path());
+  const auto left = store.list_runs();
+  REQUIRE(left.size() == 1);
+  CHECK(left[0].id == runs.large());
+  CHECK_FALSE(store.find_run(runs.small()));
+}
+
+TEST_CASE("runs delete refuses a run that is still running", "[cli]") {
+  wb::test::TempDir dir;
+  const std::string store_path = dir.file("runs.db");
+  wb::RunStore store(store_path);
+  wb::RunStart start;
+  start.experiment = "karate";
+  // This test process is alive, so the run is not reaped as crashed.
+  const int64_t id = store.begin_run(start);
+  const auto result =
+      run_workbench("runs delete " + std::to_string(id) + " --yes --store " + store_path);
+  CHECK(result.exit_code == 1);
+  CHECK_THAT(result.output, Contains("still running"));
+  CHECK(store.find_run(id));
+}

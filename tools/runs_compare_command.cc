@@ -1,0 +1,130 @@
+// `workbench runs compare ID ID...`: runs side by side, showing only the
+// parameters that differ, then scores, timings and where each ran.
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "runs_subcommands.h"
+#include "store/run_table.h"
+
+namespace wb::cli {
+namespace {
+
+const std::string kParamsPrefix = "params.";
+
+// One printed line: a section title (no values) or a field across the runs.
+struct Line {
+  std::string label;
+  std::vector<std::string> values;
+  bool is_title = false;
+};
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string shown(const TableCell& cell, const char* number_format) {
+  if (cell.kind == TableCell::Kind::kMissing) return "-";
+  if (cell.kind == TableCell::Kind::kText || number_format == nullptr) return cell.text;
+  char text[48];
+  std::snprintf(text, sizeof(text), number_format, cell.number);
+  return text;
+}
+
+Line field_line(const RunTable& table, size_t column, const std::string& label,
+                const char* number_format) {
+  Line line{label, {}, false};
+  for (const auto& row : table.rows) line.values.push_back(shown(row[column], number_format));
+  return line;
+}
+
+// The columns whose name starts with prefix, in table order.
+std::vector<size_t> columns_with(const RunTable& table, const std::string& prefix) {
+  std::vector<size_t> found;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (starts_with(table.columns[i], prefix)) found.push_back(i);
+  }
+  return found;
+}
+
+void add_section(std::vector<Line>& lines, const RunTable& table, const std::string& title,
+                 const std::vector<size_t>& columns, const std::string& prefix,
+                 const char* number_format) {
+  lines.push_back({title, {}, true});
+  for (size_t column : columns) {
+    lines.push_back(
+        field_line(table, column, table.columns[column].substr(prefix.size()), number_format));
+  }
+}
+
+std::vector<Line> comparison_lines(const RunTable& table, const std::vector<int64_t>& ids) {
+  std::vector<Line> lines;
+  Line header{"", {}, false};
+  for (int64_t id : ids) header.values.push_back("run " + std::to_string(id));
+  lines.push_back(header);
+
+  const std::vector<size_t> params = columns_with(table, kParamsPrefix);
+  std::vector<size_t> differing;
+  std::copy_if(params.begin(), params.end(), std::back_inserter(differing),
+               [&](size_t column) { return table.differs(column); });
+  add_section(lines, table,
+              "params (" + std::to_string(differing.size()) + " differ, " +
+                  std::to_string(params.size() - differing.size()) + " equal and not shown)",
+              differing, kParamsPrefix, nullptr);
+  add_section(lines, table, "scores", columns_with(table, "scores."), "scores.", "%.4f");
+  add_section(lines, table, "timings (s)", columns_with(table, "timings."), "timings.", "%.3f");
+  lines.push_back({"run", {}, true});
+  for (const char* field : {"experiment", "sweep", "status", "device", "seed"}) {
+    lines.push_back(field_line(table, table.column(field), field, nullptr));
+  }
+  return lines;
+}
+
+void print_lines(const std::vector<Line>& lines) {
+  size_t label_width = 0;
+  size_t value_width = 0;
+  for (const Line& line : lines) {
+    if (line.is_title) continue;
+    label_width = std::max(label_width, line.label.size());
+    for (const std::string& value : line.values) value_width = std::max(value_width, value.size());
+  }
+  for (const Line& line : lines) {
+    if (line.is_title) {
+      std::printf("\n%s\n", line.label.c_str());
+      continue;
+    }
+    std::string text = "  " + line.label + std::string(label_width - line.label.size(), ' ');
+    for (const std::string& value : line.values) {
+      text += "  " + value + std::string(value_width - value.size(), ' ');
+    }
+    text.erase(text.find_last_not_of(' ') + 1);
+    std::printf("%s\n", text.c_str());
+  }
+}
+
+int compare_runs(const std::string& store_path, const std::vector<int64_t>& ids) {
+  if (ids.size() < 2) throw Error("runs compare needs at least two run ids");
+  RunStore store(store_path);
+  store.reap_dead_runs();
+  const RunTable table = build_run_table(find_runs_or_throw(store, ids));
+  print_lines(comparison_lines(table, ids));
+  return 0;
+}
+
+}  // namespace
+
+void add_runs_compare_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code) {
+  auto ids = std::make_shared<std::vector<int64_t>>();
+  auto* compare = runs.add_subcommand("compare",
+                                      "Runs side by side: differing params, scores, "
+                                      "timings");
+  compare->fallthrough();  // --store may follow the subcommand
+  compare->add_option("ids", *ids, "Two or more run ids")->required();
+  compare->callback([ids, store_path, &exit_code] { exit_code = compare_runs(*store_path, *ids); });
+}
+
+}  // namespace wb::cli
