@@ -92,7 +92,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("split_seed", c.eval.split_seed, IntRange{0, std::numeric_limits<int64_t>::max()});
 
   v.section("export");
-  v.field("formats", c.export_.formats, Choices{"npy", "pt", "word2vec"});
+  v.field("formats", c.export_.formats, Choices{"npy", "pt", "word2vec", "walks"});
   v.field("directory", c.export_.directory, Choices{});
 }
 

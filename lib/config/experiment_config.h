@@ -75,7 +75,7 @@ struct EvalSection {
 };
 
 struct ExportSection {
-  std::vector<std::string> formats = {"npy", "pt", "word2vec"};
+  std::vector<std::string> formats = {"npy", "pt", "word2vec"};  // and "walks" (text corpus)
   std::string directory;  // empty: runs/artifacts/run-<id>
 };
 

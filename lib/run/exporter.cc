@@ -7,6 +7,7 @@
 #include "io/node_ids_writer.h"
 #include "io/npy_writer.h"
 #include "io/torch_writer.h"
+#include "io/walks_writer.h"
 #include "io/word2vec_writer.h"
 
 namespace wb {
@@ -31,8 +32,9 @@ std::string split_text(const Graph& graph, const LinkSplit& split) {
 
 }  // namespace
 
-void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix& embeddings,
-                const LinkSplit* split, const std::string& directory, Recorder& recorder) {
+void export_run(const ExperimentConfig& config, const Graph& graph, const Walks& walks,
+                const Matrix& embeddings, const LinkSplit* split, const std::string& directory,
+                Recorder& recorder) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec)
@@ -53,6 +55,9 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix
     } else if (format == "word2vec") {
       write_word2vec_text(path_of(artifact_files::kWord2vec), embeddings, graph.node_ids);
       record("embeddings_word2vec", path_of(artifact_files::kWord2vec));
+    } else if (format == "walks") {
+      write_walks_text(path_of(artifact_files::kWalks), walks, graph.node_ids);
+      record("walks", path_of(artifact_files::kWalks));
     }
   }
   write_node_ids(path_of(artifact_files::kNodeIds), graph.node_ids);

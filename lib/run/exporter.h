@@ -9,6 +9,7 @@
 #include "eval/link_split.h"
 #include "graph/graph.h"
 #include "run/recorder.h"
+#include "walk/walk_sampler.h"
 
 namespace wb {
 
@@ -20,10 +21,12 @@ inline constexpr const char* kWord2vec = "embeddings.emb";
 inline constexpr const char* kNodeIds = "node_ids.txt";
 inline constexpr const char* kConfig = "config.toml";
 inline constexpr const char* kSplit = "split.tsv";
+inline constexpr const char* kWalks = "walks.txt";
 }  // namespace artifact_files
 
 // `split` may be null (no link prediction).
-void export_run(const ExperimentConfig& config, const Graph& graph, const Matrix& embeddings,
-                const LinkSplit* split, const std::string& directory, Recorder& recorder);
+void export_run(const ExperimentConfig& config, const Graph& graph, const Walks& walks,
+                const Matrix& embeddings, const LinkSplit* split, const std::string& directory,
+                Recorder& recorder);
 
 }  // namespace wb

@@ -194,7 +194,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
 
   if (!context.artifact_directory.empty()) {
     PhaseTimer export_timer("export", recorder, outcome, hooks);
-    export_run(config, graph, embeddings, link_prediction ? &split : nullptr,
+    export_run(config, graph, walks, embeddings, link_prediction ? &split : nullptr,
                context.artifact_directory, recorder);
     export_timer.stop();
   }
