@@ -16,24 +16,10 @@
 
 using namespace wb;
 using Catch::Matchers::Contains;
+using wb::test::CommandResult;
+using wb::test::run_workbench;
 
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult run_workbench(const std::string& arguments) {
-  const std::string command = std::string(WB_WORKBENCH_BINARY) + " " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 std::string small_experiment(int users) {
   return R"(

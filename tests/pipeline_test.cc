@@ -5,28 +5,11 @@
 #include <map>
 
 #include "config/experiment_config.h"
+#include "memory_recorder.h"
 #include "test_support.h"
 
 using namespace wb;
-
-namespace {
-
-class MemoryRecorder : public Recorder {
- public:
-  void metric(const std::string& key, int64_t step, double value) override {
-    metrics[key].push_back({step, value});
-  }
-  void timing(const std::string& phase, double seconds) override { timings[phase] = seconds; }
-  void score(const std::string& key, double value) override { scores[key] = value; }
-  void artifact(const std::string& kind, const std::string& path, int64_t bytes) override {
-    artifacts[kind] = bytes;
-  }
-  std::map<std::string, std::vector<std::pair<int64_t, double>>> metrics;
-  std::map<std::string, double> timings, scores;
-  std::map<std::string, int64_t> artifacts;
-};
-
-}  // namespace
+using wb::test::MemoryRecorder;
 
 TEST_CASE("a small e-commerce experiment runs end to end", "[pipeline]") {
   test::TempDir dir;

@@ -18,24 +18,10 @@
 
 using namespace wb;
 using Catch::Matchers::Contains;
+using wb::test::CommandResult;
+using wb::test::run_workbench;
 
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult run_workbench(const std::string& arguments) {
-  const std::string command = std::string(WB_WORKBENCH_BINARY) + " " + arguments + " 2>&1";
-  CommandResult result;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 pid_t start_workbench(const std::vector<std::string>& arguments) {
   const pid_t child = fork();
@@ -242,7 +228,7 @@ warmup_steps = 0
   REQUIRE(sweep.runs().size() == 2);
 }
 
-TEST_CASE("--gpus starts one worker per listed GPU, each seeing only its own", "[sweep]") {
+TEST_CASE("the --gpus option starts one worker per listed GPU, each seeing only its own", "[sweep]") {
   const SweepDir sweep(experiment(300, 4), "[parameters]\n\"walk.p\" = [0.5, 2]\n");
   // --device cpu: the workers get their GPU through the environment either way.
   const auto result = run_workbench("sweep " + sweep.sweep + " --store " + sweep.store +

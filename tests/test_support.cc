@@ -1,9 +1,12 @@
 #include "test_support.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace wb::test {
@@ -40,6 +43,17 @@ Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
   GraphBuildOptions options;
   options.directed = directed;
   return build_graph(list, options);
+}
+
+CommandResult run_workbench(const std::string& arguments) {
+  const std::string command = std::string(WB_WORKBENCH_BINARY) + " " + arguments + " 2>&1";
+  CommandResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
 }
 
 double chi_square(const std::vector<double>& observed, const std::vector<double>& expected_p) {

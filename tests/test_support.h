@@ -27,6 +27,13 @@ class TempDir {
 Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
                  const std::vector<float>& weights = {}, bool directed = false);
 
+// Runs the `workbench` binary under test with `arguments` (shell syntax).
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+CommandResult run_workbench(const std::string& arguments);
+
 // Pearson's chi-square statistic of counts against probabilities.
 double chi_square(const std::vector<double>& observed, const std::vector<double>& expected_p);
 // The 0.999 quantile of the chi-square distribution with `dof` degrees of freedom (1..30).

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/errors.h"
+#include "memory_recorder.h"
 #include "test_support.h"
 #include "train/loss_scaler.h"
 #include "train/negative_sampler.h"
@@ -13,19 +14,9 @@
 
 using namespace wb;
 using Catch::Matchers::Contains;
+using wb::test::MemoryRecorder;
 
 namespace {
-
-class MemoryRecorder : public Recorder {
- public:
-  void metric(const std::string& key, int64_t step, double value) override {
-    metrics[key].push_back({step, value});
-  }
-  void timing(const std::string&, double) override {}
-  void score(const std::string&, double) override {}
-  void artifact(const std::string&, const std::string&, int64_t) override {}
-  std::map<std::string, std::vector<std::pair<int64_t, double>>> metrics;
-};
 
 Walks two_community_walks() {
   // Two groups of 10 nodes; walks stay inside their group.

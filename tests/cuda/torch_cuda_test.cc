@@ -1,25 +1,15 @@
 #include <catch2/catch.hpp>
 #include <map>
 
+#include "../memory_recorder.h"
 #include "config/experiment_config.h"
 #include "run/pipeline.h"
 #include "train/trainer.h"
 
 using namespace wb;
+using wb::test::MemoryRecorder;
 
 namespace {
-
-class MemoryRecorder : public Recorder {
- public:
-  void metric(const std::string& key, int64_t step, double value) override {
-    metrics[key].push_back({step, value});
-  }
-  void timing(const std::string&, double) override {}
-  void score(const std::string& key, double value) override { scores[key] = value; }
-  void artifact(const std::string&, const std::string&, int64_t) override {}
-  std::map<std::string, std::vector<std::pair<int64_t, double>>> metrics;
-  std::map<std::string, double> scores;
-};
 
 Walks community_walks() {
   Walks walks;
