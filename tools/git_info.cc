@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 
 namespace wb::cli {
 namespace {
@@ -29,6 +30,16 @@ GitInfo read_git_info(const std::string& directory) {
     info.dirty = !run_command(git + "status --porcelain --untracked-files=no 2>/dev/null").empty();
   }
   return info;
+}
+
+RunOrigin describe_origin(const std::string& command_line, const std::string& store_path) {
+  RunOrigin origin;
+  origin.command_line = command_line;
+  const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
+  origin.git_commit = git.commit;
+  origin.git_dirty = git.dirty;
+  origin.artifact_root = (std::filesystem::path(store_path).parent_path() / "artifacts").string();
+  return origin;
 }
 
 }  // namespace wb::cli

@@ -103,12 +103,7 @@ int report_compare(const ReportArgs& args) {
   request.trainers = args.trainers;
   request.amps = args.amps;
   request.repeat = args.repeat;
-  request.command_line = args.command_line;
-  const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
-  request.git_commit = git.commit;
-  request.git_dirty = git.dirty;
-  request.artifact_root =
-      (std::filesystem::path(args.store_path).parent_path() / "artifacts").string();
+  request.origin = describe_origin(args.command_line, args.store_path);
   const bool gpu_available = resolve_device("auto") == "cuda";
   const std::vector<PlannedVariant> plan = plan_variants(request, gpu_available);
 

@@ -43,12 +43,7 @@ int run_experiment(const RunArgs& args) {
   RunRequest request;
   request.config = load_experiment_config(args.experiment_path, overrides);
   request.config_path = args.experiment_path;
-  request.command_line = args.command_line;
-  const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
-  request.git_commit = git.commit;
-  request.git_dirty = git.dirty;
-  request.artifact_root =
-      (std::filesystem::path(args.store_path).parent_path() / "artifacts").string();
+  request.origin = describe_origin(args.command_line, args.store_path);
 
   RunStore store(args.store_path);
   store.reap_dead_runs();

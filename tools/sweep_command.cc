@@ -105,12 +105,7 @@ WorkerCounts run_worker(RunStore& store, int64_t sweep_id, const SweepConfig& sw
                         const TrialPlan& plan, const SweepArgs& args) {
   SweepWorkerOptions options;
   options.worker_index = std::max(0, args.worker_index);
-  options.command_line = args.command_line;
-  const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
-  options.git_commit = git.commit;
-  options.git_dirty = git.dirty;
-  options.artifact_root =
-      (std::filesystem::path(args.store_path).parent_path() / "artifacts").string();
+  options.origin = describe_origin(args.command_line, args.store_path);
   options.stop_requested = &stop_flag();
   const WorkerCounts counts =
       run_sweep_worker(store, sweep_id, sweep, plan, options, progress_lines(plan, sweep, args));

@@ -60,9 +60,9 @@ RunStart describe_start(const RunRequest& request, const RunContext& context) {
   start.environment.emplace_back("threads", std::to_string(context.threads));
   start.seed = config.experiment.seed;
   start.device = context.device;
-  start.git_commit = request.git_commit;
-  start.git_dirty = request.git_dirty;
-  start.command_line = request.command_line;
+  start.git_commit = request.origin.git_commit;
+  start.git_dirty = request.origin.git_dirty;
+  start.command_line = request.origin.command_line;
   return start;
 }
 
@@ -91,7 +91,7 @@ RunResult execute_run(RunStore& store, const RunRequest& request, const Pipeline
     }
   }
   const std::filesystem::path root =
-      config.export_.directory.empty() ? request.artifact_root : config.export_.directory;
+      config.export_.directory.empty() ? request.origin.artifact_root : config.export_.directory;
   result.context.artifact_directory = (root / ("run-" + std::to_string(result.run_id))).string();
   if (on_start) on_start(result);
 

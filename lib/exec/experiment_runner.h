@@ -14,13 +14,19 @@
 
 namespace wb {
 
-struct RunRequest {
-  ExperimentConfig config;
-  std::string config_path;
+// Where runs come from, recorded with each: the same for every run that one
+// command starts (a run, a sweep's trials, a report's repetitions).
+struct RunOrigin {
   std::string command_line;
   std::string git_commit;
   bool git_dirty = false;
   std::string artifact_root;  // artifacts go to artifact_root/run-ID unless export.directory is set
+};
+
+struct RunRequest {
+  ExperimentConfig config;
+  std::string config_path;
+  RunOrigin origin;
   // Set for a sweep's trial: the run is claimed with RunStore::claim_trial
   // instead of begun, and runs only when this caller gets the claim.
   int64_t sweep_id = 0;

@@ -110,10 +110,7 @@ CollectedRuns collect_comparison_runs(RunStore& store, const CompareRequest& req
       RunRequest run_request;
       run_request.config = planned.config;
       run_request.config_path = request.experiment_path;
-      run_request.command_line = request.command_line;
-      run_request.git_commit = request.git_commit;
-      run_request.git_dirty = request.git_dirty;
-      run_request.artifact_root = request.artifact_root;
+      run_request.origin = request.origin;
       const RunResult result = execute_run(store, run_request, hooks.pipeline, hooks.on_start);
       if (result.status == RunStatus::kInterrupted) throw Interrupted();
       if (result.status != RunStatus::kFinished) {

@@ -23,11 +23,7 @@ struct CompareRequest {
   std::vector<std::string> trainers;   // empty: the experiment's own
   std::vector<std::string> amps;       // off | bf16 | fp16; empty: the experiment's own
   int repeat = 3;                      // runs per variant
-  // Recorded with each new run, as for `workbench run` (see RunRequest).
-  std::string command_line;
-  std::string git_commit;
-  bool git_dirty = false;
-  std::string artifact_root;
+  RunOrigin origin;                    // recorded with each new run
 };
 
 struct PlannedVariant {

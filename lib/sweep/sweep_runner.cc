@@ -12,10 +12,7 @@ RunRequest trial_request(const Trial& trial, int64_t sweep_id, const SweepConfig
   RunRequest request;
   request.config = trial.config;
   request.config_path = sweep.experiment_path;
-  request.command_line = options.command_line;
-  request.git_commit = options.git_commit;
-  request.git_dirty = options.git_dirty;
-  request.artifact_root = options.artifact_root;
+  request.origin = options.origin;
   request.sweep_id = sweep_id;
   request.trial_key = trial.key;
   request.max_attempts = static_cast<int>(sweep.max_attempts);

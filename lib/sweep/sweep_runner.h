@@ -17,10 +17,7 @@ namespace wb {
 
 struct SweepWorkerOptions {
   int worker_index = 0;  // starts at this trial, so workers begin on different ones
-  std::string command_line;
-  std::string git_commit;
-  bool git_dirty = false;
-  std::string artifact_root;
+  RunOrigin origin;      // recorded with each trial's run
   const std::atomic<bool>* stop_requested = nullptr;  // Ctrl-C: stop after the current trial
 };
 
