@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "core/quoted_string.h"
+
 namespace wb {
 namespace {
 
@@ -87,38 +89,6 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
-
 // JSON's number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool is_json_number(const std::string& text) {
   size_t at = 0;
@@ -148,7 +118,7 @@ std::string json_value(const TableCell& cell) {
     case TableCell::Kind::kMissing:
       return "null";
     case TableCell::Kind::kText:
-      return json_string(cell.text);
+      return double_quoted(cell.text);
     case TableCell::Kind::kNumber:
       // The text keeps a param as recorded and an integer exact.
       if (!std::isfinite(cell.number)) return "null";
@@ -222,7 +192,7 @@ void write_json(const RunTable& table, std::ostream& out) {
   for (size_t r = 0; r < table.rows.size(); ++r) {
     out << (r == 0 ? "\n  {" : ",\n  {");
     for (size_t c = 0; c < table.columns.size(); ++c) {
-      out << (c == 0 ? "" : ", ") << json_string(table.columns[c]) << ": "
+      out << (c == 0 ? "" : ", ") << double_quoted(table.columns[c]) << ": "
           << json_value(table.rows[r][c]);
     }
     out << "}";

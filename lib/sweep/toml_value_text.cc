@@ -6,44 +6,9 @@
 #include <cstdio>
 
 #include "core/errors.h"
+#include "core/quoted_string.h"
 
 namespace wb {
-namespace {
-
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof(escaped), "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
-}  // namespace
-
 std::string toml_real_text(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
@@ -59,7 +24,7 @@ std::string toml_value_text(const toml::node& node) {
   if (node.is_integer()) return std::to_string(*node.value<int64_t>());
   if (node.is_floating_point()) return toml_real_text(*node.value<double>());
   if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
-  if (node.is_string()) return quoted(*node.value<std::string>());
+  if (node.is_string()) return double_quoted(*node.value<std::string>());
   if (const toml::array* array = node.as_array()) {
     std::string text = "[";
     for (const toml::node& item : *array) {
