@@ -123,7 +123,10 @@ class FieldReader {
     for (const auto& [key, node] : root_) {
       const std::string name(key.str());
       if (!known_sections_.count(name)) {
-        fail(&node, "", "unknown section [" + name + "] (known: " + known_section_list() + ")");
+        const long line = static_cast<long>(node.source().begin.line);
+        throw ConfigError(located(
+            source_, line,
+            "unknown section [" + name + "] (expected one of: " + known_section_list() + ")"));
       }
       reject_unknown_in(name, *node.as_table());
     }
@@ -162,10 +165,21 @@ class FieldReader {
         continue;
       }
       const long line = static_cast<long>(node.source().begin.line);
-      const std::string message = "unknown key " + full;
+      const std::string message =
+          "unknown key " + full + " (expected one of: " + known_key_list(section) + ")";
       if (overridden_.count(full)) throw ConfigError("--set " + full + ": " + message);
       throw ConfigError(located(source_, line, message));
     }
+  }
+
+  std::string known_key_list(const std::string& section) const {
+    std::string text;
+    for (const auto& full : consumed_) {
+      if (full.compare(0, section.size() + 1, section + ".") != 0) continue;
+      const std::string key = full.substr(section.size() + 1);
+      if (key.find('.') == std::string::npos) text += (text.empty() ? "" : ", ") + key;
+    }
+    return text;
   }
 
   std::string known_section_list() const {

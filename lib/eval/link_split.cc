@@ -202,10 +202,11 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
   }
   split.removed = std::min(split.requested_removals, static_cast<int64_t>(removable.size()));
   if (split.removed == 0) {
-    throw DataError("link split: no edge can be removed (" + std::to_string(edges.size()) +
-                    " edges, " + std::to_string(removable.size()) +
-                    " outside a spanning forest, test_fraction " +
-                    std::to_string(options.test_fraction) + ")");
+    throw DataError(
+        "link prediction needs held-out edges, but no edge can be removed without "
+        "disconnecting the graph (" +
+        std::to_string(edges.size()) + " edges, " + std::to_string(removable.size()) +
+        " outside a spanning forest); use eval.task = \"none\" for this graph");
   }
   Rng removal_rng(options.seed, kRemovalStream);
   sample_to_front(removable, static_cast<size_t>(split.removed), removal_rng);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string_view>
 #include <unordered_map>
@@ -60,6 +61,21 @@ float parse_weight(std::string_view text, const std::string& path, int64_t line)
   return static_cast<float>(value);
 }
 
+// A control byte (other than tab) means the file is not a text edge list,
+// e.g. a binary file or a compressed one that is not gzip.
+void check_text(std::string_view line, const std::string& path, int64_t line_number) {
+  for (const char c : line) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "0x%02X", byte);
+      throw DataError(located(path, line_number,
+                              std::string("control byte ") + hex +
+                                  " is not text; expected a text edge list (binary file?)"));
+    }
+  }
+}
+
 class NodeIndex {
  public:
   explicit NodeIndex(EdgeList& edges) : edges_(edges) {}
@@ -94,6 +110,7 @@ EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format) {
     std::string_view line = raw;
     if (reader.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
     line = trim(line);
+    check_text(line, path, reader.line_number());
     if (line.empty() || format.comment_prefixes.find(line.front()) != std::string::npos) continue;
     if (header_pending) {
       header_pending = false;
