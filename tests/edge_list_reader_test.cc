@@ -116,3 +116,23 @@ TEST_CASE("CSR building applies the self-loop and duplicate policies", "[graph]"
   REQUIRE(directed.has_arc(2, 1));
   REQUIRE(directed.num_arcs() == 5);
 }
+
+TEST_CASE("a user's weighted CSV export reads into the expected CSR", "[graph][parser]") {
+  EdgeListFormat format;
+  format.header = true;
+  format.weighted = true;
+  const EdgeList edges =
+      read_edge_list(std::string(WB_TEST_DATA_DIR) + "/weighted_graph.csv", format);
+  REQUIRE(edges.node_ids == std::vector<std::string>{"alice", "bob", "carol", "dave"});
+  REQUIRE(edges.src.size() == 6);
+  GraphBuildOptions options;
+  options.duplicates = DuplicatePolicy::kSum;
+  GraphBuildStats stats;
+  const Graph graph = build_graph(edges, options, &stats);
+  REQUIRE(stats.self_loops_dropped == 1);
+  REQUIRE(stats.duplicates_merged == 1);
+  REQUIRE(graph.num_edges() == 4);
+  // alice-bob appears as 1.5 and 4 (as bob,alice): summed.
+  REQUIRE(graph.weights[graph.offsets[0]] == 5.5f);
+  REQUIRE(graph.degree(3) == 1);  // dave: carol only; the self-loop is dropped
+}

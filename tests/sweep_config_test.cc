@@ -190,7 +190,7 @@ TEST_CASE("a missing or invalid base experiment is reported at sweep.experiment"
 }
 
 TEST_CASE("the shipped sweep files validate", "[sweep]") {
-  const std::string root = std::string(WB_TEST_DATA_DIR) + "/../../sweeps/";
+  const std::string root = std::string(WB_SOURCE_DIR) + "/sweeps/";
   const SweepConfig pq = load_sweep_config(root + "ecommerce-pq.toml");
   REQUIRE(pq.method == "grid");
   REQUIRE(pq.parameters.size() == 2);
