@@ -16,16 +16,10 @@
 using namespace wb;
 using Catch::Matchers::Contains;
 using wb::test::CommandResult;
+using wb::test::read_file;
 using wb::test::run_workbench;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 RunStart start_of(const std::string& device, const std::string& users) {
   RunStart start;

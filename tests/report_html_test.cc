@@ -24,23 +24,10 @@
 
 using namespace wb;
 using Catch::Matchers::Contains;
+using wb::test::count_of;
+using wb::test::read_file;
 
 namespace {
-
-size_t count_of(const std::string& text, const std::string& needle) {
-  size_t count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 // Every http:// or https:// in the page other than the SVG namespace, which
 // names the vocabulary and is never fetched.

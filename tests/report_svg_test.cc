@@ -8,19 +8,13 @@
 #include "report/number_format.h"
 #include "report/svg_canvas.h"
 #include "report/svg_chart.h"
+#include "test_support.h"
 
 using namespace wb;
 using Catch::Matchers::Contains;
+using wb::test::count_of;
 
 namespace {
-
-size_t count_of(const std::string& text, const std::string& needle) {
-  size_t count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++count;
-  }
-  return count;
-}
 
 // A small XML check: tags nest and close in order, attribute quotes pair up,
 // and every '&' starts one of the entities xml_escape writes. Returns what is

@@ -228,7 +228,8 @@ warmup_steps = 0
   REQUIRE(sweep.runs().size() == 2);
 }
 
-TEST_CASE("the --gpus option starts one worker per listed GPU, each seeing only its own", "[sweep]") {
+TEST_CASE("the --gpus option starts one worker per listed GPU, each seeing only its own",
+          "[sweep]") {
   const SweepDir sweep(experiment(300, 4), "[parameters]\n\"walk.p\" = [0.5, 2]\n");
   // --device cpu: the workers get their GPU through the environment either way.
   const auto result = run_workbench("sweep " + sweep.sweep + " --store " + sweep.store +

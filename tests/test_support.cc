@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <stdexcept>
 
 namespace wb::test {
@@ -43,6 +44,21 @@ Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
   GraphBuildOptions options;
   options.directed = directed;
   return build_graph(list, options);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+size_t count_of(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
 }
 
 CommandResult run_workbench(const std::string& arguments) {

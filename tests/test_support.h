@@ -27,6 +27,11 @@ class TempDir {
 Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
                  const std::vector<float>& weights = {}, bool directed = false);
 
+// The whole content of a file ("" when it cannot be read).
+std::string read_file(const std::string& path);
+// How many times `needle` occurs in `text`, overlaps included.
+size_t count_of(const std::string& text, const std::string& needle);
+
 // Runs the `workbench` binary under test with `arguments` (shell syntax).
 struct CommandResult {
   int exit_code = -1;
