@@ -56,7 +56,7 @@ class PhaseTimer {
   Clock::time_point start_;
 };
 
-EdgeList load_edges(const GraphSection& g, uint64_t experiment_seed) {
+EdgeList load_edges(const GraphSection& g) {
   if (g.generator == "ecommerce") {
     EcommerceGraphOptions options;
     options.users = g.ecommerce.users;
@@ -123,7 +123,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   const Progress& progress = hooks.progress;
 
   PhaseTimer load("load", recorder, outcome, hooks);
-  const EdgeList edges = load_edges(config.graph, static_cast<uint64_t>(config.experiment.seed));
+  const EdgeList edges = load_edges(config.graph);
   load.stop();
   progress.throw_if_stopping();
 
