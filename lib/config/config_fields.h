@@ -81,6 +81,11 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("lr_schedule", c.train.lr_schedule, Choices{"linear", "constant"});
   v.field("batch_size", c.train.batch_size, IntRange{1, 1 << 26});
   v.field("amp", c.train.amp, Choices{"off", "bf16", "fp16"});
+  v.field("negative_sharing", c.train.negative_sharing, Choices{"none", "window", "batch"});
+  v.field("negative_chunk", c.train.negative_chunk, IntRange{1, 1 << 20});
+  v.field("storage", c.train.storage, Choices{"fp32", "bf16", "fp16"});
+  v.field("stochastic_rounding", c.train.stochastic_rounding);
+  v.field("deterministic", c.train.deterministic);
   v.field("log_every", c.train.log_every, IntRange{1, 1'000'000'000});
 
   v.section("eval");

@@ -230,6 +230,22 @@ void validate_combinations(const ExperimentConfig& c) {
                               "train.amp = \"fp16\" needs experiment.device = \"cuda\"; use "
                               "\"bf16\" on the CPU"));
   }
+  if (c.train.negative_sharing == "window" && c.train.trainer != "fused") {
+    throw ConfigError(located(c.source_path, 0,
+                              "train.negative_sharing = \"window\" needs train.trainer = "
+                              "\"fused\"; the torch trainer shares negatives with \"batch\""));
+  }
+  if (c.train.negative_sharing == "batch" && c.train.trainer != "torch") {
+    throw ConfigError(located(c.source_path, 0,
+                              "train.negative_sharing = \"batch\" needs train.trainer = "
+                              "\"torch\"; the fused trainers share negatives with \"window\""));
+  }
+  if (c.train.storage != "fp32" && (c.train.trainer != "fused" || c.experiment.device == "cpu")) {
+    throw ConfigError(located(c.source_path, 0,
+                              "train.storage = \"" + c.train.storage +
+                                  "\" needs train.trainer = \"fused\" on experiment.device = "
+                                  "\"cuda\" (half-precision tables are a GPU fast path)"));
+  }
   if (c.eval.task == "link_prediction" && c.eval.operators.empty()) {
     throw ConfigError(located(c.source_path, 0, "eval.operators: list at least one operator"));
   }

@@ -63,6 +63,14 @@ struct TrainSection {
   std::string lr_schedule = "linear";  // linear | constant
   int64_t batch_size = 1024;
   std::string amp = "off";  // off | bf16 | fp16
+  // none: k fresh negatives per pair; window (fused trainers): k negatives per
+  // center shared by its whole window; batch (torch): k * chunk negatives per
+  // chunk of pairs, scored as one matrix product.
+  std::string negative_sharing = "none";
+  int64_t negative_chunk = 256;    // pairs sharing negatives with negative_sharing = "batch"
+  std::string storage = "fp32";    // fused CUDA tables: fp32 | bf16 | fp16 (fp32 arithmetic)
+  bool stochastic_rounding = true; // for bf16/fp16 storage
+  bool deterministic = false;      // fused: one thread / one warp, reproducible bit for bit
   int64_t log_every = 100;  // steps between recorded loss points
 };
 

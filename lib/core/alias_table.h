@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/host_device.h"
 #include "core/random.h"
 
 namespace wb {
@@ -13,7 +14,7 @@ namespace wb {
 // with a positive sum.
 void build_alias(const double* weights, int64_t n, float* probability, int32_t* alias);
 
-inline int64_t draw_alias(const float* probability, const int32_t* alias, int64_t n, Rng& rng) {
+WB_HOST_DEVICE inline int64_t draw_alias(const float* probability, const int32_t* alias, int64_t n, Rng& rng) {
   const auto slot = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
   return rng.uniform_float() < probability[slot] ? slot : alias[slot];
 }
@@ -26,6 +27,8 @@ class AliasTable {
     return draw_alias(probability_.data(), alias_.data(), size(), rng);
   }
   int64_t size() const { return static_cast<int64_t>(probability_.size()); }
+  const float* probability_data() const { return probability_.data(); }
+  const int32_t* alias_data() const { return alias_.data(); }
 
  private:
   std::vector<float> probability_;

@@ -4,9 +4,11 @@
 // scheduling order.
 #include <cstdint>
 
+#include "core/host_device.h"
+
 namespace wb {
 
-inline uint64_t mix64(uint64_t x) {
+WB_HOST_DEVICE inline uint64_t mix64(uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
@@ -15,10 +17,10 @@ inline uint64_t mix64(uint64_t x) {
 
 class Rng {
  public:
-  Rng(uint64_t seed, uint64_t stream)
+  WB_HOST_DEVICE Rng(uint64_t seed, uint64_t stream)
       : state_(mix64(seed ^ mix64(stream + 0x632be59bd9b4e019ULL))) {}
 
-  uint64_t next() {  // SplitMix64
+  WB_HOST_DEVICE uint64_t next() {  // SplitMix64
     state_ += 0x9e3779b97f4a7c15ULL;
     uint64_t z = state_;
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -26,11 +28,15 @@ class Rng {
     return z ^ (z >> 31);
   }
   // Uniform in [0, 1) with 53 bits.
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  float uniform_float() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }
+  WB_HOST_DEVICE double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  WB_HOST_DEVICE float uniform_float() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }
   // Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias < 2^-32 for n < 2^32).
-  uint64_t below(uint64_t n) {
+  WB_HOST_DEVICE uint64_t below(uint64_t n) {
+#if defined(__CUDA_ARCH__)
+    return __umul64hi(next(), n);  // the same high word as the 128-bit product below
+#else
     return static_cast<uint64_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
+#endif
   }
 
  private:

@@ -160,6 +160,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
   walk_options.threads = context.threads;
   walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
+  walk_options.device = context.device;
   auto sampler = make_walk_sampler(config.walk.sampler);
   const Walks walks = generate_walks(*sampler, train_graph, walk_options, progress);
   const double walk_seconds = walk_timer.stop();

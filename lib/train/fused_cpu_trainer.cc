@@ -3,7 +3,6 @@
 // backward and update of the center, the context and k negatives in one pass
 // over the rows (sgns_kernel.cc), with no batching and no allocation.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <mutex>
@@ -12,15 +11,14 @@
 #include "core/parallel.h"
 #include "train/initialization.h"
 #include "train/negative_sampler.h"
-#include "train/pair_batcher.h"
 #include "train/sgns_kernel.h"
+#include "train/sgns_schedule.h"
 #include "train/trainer.h"
 
 namespace wb {
 namespace {
 
 constexpr int64_t kWalksPerChunk = 32;
-constexpr int64_t kLossSampleMask = 15;  // the loss is measured on one pair in 16
 
 // The loss history, shared by the workers and written under a lock once per
 // chunk, so recording never slows the inner loop.
@@ -81,69 +79,110 @@ int64_t walk_length_of(const NodeId* walk, int64_t max_length) {
   return length;
 }
 
+// The rows one center position trains, drawn from the center's own stream in
+// the order the CUDA kernels draw them (sgns_schedule.h).
+class CenterUpdater {
+ public:
+  CenterUpdater(const TrainSection& settings, const NegativeTable& negatives, Matrix& input,
+                Matrix& output)
+      : s_(settings),
+        negatives_(negatives),
+        input_(input),
+        output_(output),
+        gradient_(settings.dimension),
+        targets_(settings.negatives + 1),
+        contexts_(2 * settings.window),
+        shared_negatives_(settings.negatives) {}
+
+  // Trains every pair of the center at `position`; returns the pairs trained.
+  int64_t update(const NodeId* walk, int64_t length, int64_t position, Rng& rng, float lr,
+                 double& loss) {
+    const int64_t reach = s_.dynamic_window ? 1 + static_cast<int64_t>(rng.below(s_.window))
+                                            : s_.window;
+    const int64_t first = std::max<int64_t>(0, position - reach);
+    const int64_t last = std::min<int64_t>(length - 1, position + reach);
+    const bool want_loss = measures_loss(position);
+    float* center = input_.row(walk[position]);
+    int64_t pairs = 0;
+    if (s_.negative_sharing == "window") {
+      for (int64_t j = first; j <= last; ++j) {
+        if (j != position) contexts_[pairs++] = output_.row(walk[j]);
+      }
+      for (int64_t n = 0; n < s_.negatives; ++n) {
+        shared_negatives_[n] = output_.row(negatives_.sample(rng));
+      }
+      loss += sgns_window_update(center, contexts_.data(), pairs, shared_negatives_.data(),
+                                 s_.negatives, s_.dimension, lr, want_loss, gradient_.data());
+      return pairs;
+    }
+    for (int64_t j = first; j <= last; ++j) {
+      if (j == position) continue;
+      targets_[0] = output_.row(walk[j]);
+      for (int64_t n = 1; n <= s_.negatives; ++n) targets_[n] = output_.row(negatives_.sample(rng));
+      loss += sgns_update(center, targets_.data(), s_.negatives + 1, s_.dimension, lr, want_loss,
+                          gradient_.data());
+      ++pairs;
+    }
+    return pairs;
+  }
+
+ private:
+  const TrainSection& s_;
+  const NegativeTable& negatives_;
+  Matrix& input_;
+  Matrix& output_;
+  std::vector<float> gradient_;
+  std::vector<float*> targets_;
+  std::vector<float*> contexts_;
+  std::vector<float*> shared_negatives_;
+};
+
 class FusedCpuTrainer : public Trainer {
  public:
   Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
                Recorder& recorder, const Progress& progress, TrainSummary& summary) override {
-    if (options.device != "cpu") {
-      throw ConfigError(
-          "train.trainer = \"fused\" runs on the CPU in this build; set "
-          "experiment.device = \"cpu\" or use train.trainer = \"torch\"");
-    }
     const TrainSection& s = options.settings;
-    auto negatives = make_negative_sampler(s.negative_sampler);
-    negatives->prepare(walks, num_nodes, s.negative_exponent);
+    auto negative_sampler = make_negative_sampler(s.negative_sampler);
+    negative_sampler->prepare(walks, num_nodes, s.negative_exponent);
+    const NegativeTable negatives = negative_sampler->table();
     Matrix input = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix output(num_nodes, s.dimension);
-
-    int64_t tokens_per_epoch = 0;
-    for (NodeId node : walks.nodes) tokens_per_epoch += node != Walks::kNoNode;
-    const double total_tokens = static_cast<double>(tokens_per_epoch * s.epochs);
-    std::atomic<int64_t> tokens_done{0};
+    const LearningRateSchedule schedule{s.learning_rate, s.final_learning_rate_fraction,
+                                        s.lr_schedule == "linear"};
+    const int64_t walks_total = walks.num_walks * s.epochs;
+    const int threads = s.deterministic ? 1 : options.threads;
+    const int64_t tokens_per_epoch = walks.steps() + walks.num_walks;
     LossLog log(recorder, s);
     const auto started = std::chrono::steady_clock::now();
 
     for (int64_t epoch = 0; epoch < s.epochs; ++epoch) {
-      const std::vector<int64_t> order = shuffled_walk_order(walks.num_walks, options.seed, epoch);
+      const WalkPermutation order = make_walk_permutation(walks.num_walks, options.seed, epoch);
       Progress epoch_progress = progress;
+      // Reported in tokens, like the torch trainer: walks done scaled by tokens per walk.
       epoch_progress.report = [&](const std::string& phase, int64_t done, int64_t total) {
-        progress.update(phase, epoch * total + done, s.epochs * total);
+        const double tokens_per_walk = static_cast<double>(tokens_per_epoch) / total;
+        progress.update(phase, static_cast<int64_t>((epoch * total + done) * tokens_per_walk),
+                        s.epochs * tokens_per_epoch);
       };
       parallel_for_chunks(
-          walks.num_walks, kWalksPerChunk, options.threads, epoch_progress, "train",
+          walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
           [&](int64_t begin, int64_t end) {
-            // Seeded by position, not by thread: the same pairs and negatives
-            // whatever the thread count (only Hogwild's races differ).
-            Rng rng(options.seed, (static_cast<uint64_t>(epoch) << 40) + begin);
-            std::vector<float> gradient(s.dimension);
-            std::vector<float*> targets(s.negatives + 1);
+            CenterUpdater updater(s, negatives, input, output);
             int64_t pairs = 0, sampled = 0;
             double sampled_loss = 0;
             float lr = 0;
-            for (int64_t i = begin; i < end; ++i) {
-              const NodeId* walk = walks.walk(order[i]);
+            for (int64_t slot = begin; slot < end; ++slot) {
+              const int64_t walk_id = order(slot);
+              const NodeId* walk = walks.walk(walk_id);
               const int64_t length = walk_length_of(walk, walks.walk_length);
-              lr = static_cast<float>(learning_rate_at(s, tokens_done.load() / total_tokens));
+              lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
               for (int64_t position = 0; position < length; ++position) {
-                const int64_t reach =
-                    s.dynamic_window ? 1 + static_cast<int64_t>(rng.below(s.window)) : s.window;
-                const int64_t first = std::max<int64_t>(0, position - reach);
-                const int64_t last = std::min<int64_t>(length - 1, position + reach);
-                float* center = input.row(walk[position]);
-                for (int64_t j = first; j <= last; ++j) {
-                  if (j == position) continue;
-                  targets[0] = output.row(walk[j]);
-                  for (int64_t n = 1; n <= s.negatives; ++n) {
-                    targets[n] = output.row(negatives->sample(rng));
-                  }
-                  const bool want_loss = (pairs & kLossSampleMask) == 0;
-                  sampled_loss += sgns_update(center, targets.data(), s.negatives + 1, s.dimension,
-                                              lr, want_loss, gradient.data());
-                  sampled += want_loss;
-                  ++pairs;
-                }
+                Rng rng = center_rng(options.seed, epoch, walk_id, walks.walk_length, position);
+                const int64_t trained =
+                    updater.update(walk, length, position, rng, lr, sampled_loss);
+                pairs += trained;
+                if (measures_loss(position)) sampled += trained;
               }
-              tokens_done.fetch_add(length, std::memory_order_relaxed);
             }
             log.add(pairs, sampled, sampled_loss, lr);
           });

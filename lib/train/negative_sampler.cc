@@ -25,6 +25,9 @@ class UnigramSampler : public NegativeSampler {
     table_ = AliasTable(weights_);
   }
   int64_t sample(Rng& rng) const override { return table_.sample(rng); }
+  NegativeTable table() const override {
+    return {table_.probability_data(), table_.alias_data(), table_.size(), table_.size()};
+  }
   std::vector<double> probabilities() const override {
     const double sum = std::accumulate(weights_.begin(), weights_.end(), 0.0);
     std::vector<double> p(weights_);
@@ -43,6 +46,7 @@ class UniformNegativeSampler : public NegativeSampler {
   int64_t sample(Rng& rng) const override {
     return static_cast<int64_t>(rng.below(static_cast<uint64_t>(num_nodes_)));
   }
+  NegativeTable table() const override { return {nullptr, nullptr, 0, num_nodes_}; }
   std::vector<double> probabilities() const override {
     return std::vector<double>(num_nodes_, 1.0 / static_cast<double>(num_nodes_));
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/alias_table.h"
+#include "train/sgns_schedule.h"
 #include "walk/walk_sampler.h"
 
 namespace wb {
@@ -16,6 +17,9 @@ class NegativeSampler {
   // Learns the distribution from the training walks.
   virtual void prepare(const Walks& walks, int64_t num_nodes, double exponent) = 0;
   virtual int64_t sample(Rng& rng) const = 0;
+  // The same distribution as a flat table (pointers into this sampler), for
+  // the fused trainers and the GPU; draws from it equal sample()'s.
+  virtual NegativeTable table() const = 0;
   // The probability of each node, for tests and diagnostics.
   virtual std::vector<double> probabilities() const = 0;
 };

@@ -1,18 +1,28 @@
 #pragma once
-// The innermost loop of skip-gram with negative sampling, as word2vec does it:
-// one center row against its context row and k negative rows, updating the
-// output rows in place and accumulating the center's gradient. Rows are raw
-// float pointers so the loops vectorise (compiled for AVX-512, AVX2 and
-// baseline x86-64, chosen at load time).
+// The innermost loops of skip-gram with negative sampling on the CPU, as
+// word2vec does them, updating rows in place. Rows are raw float pointers so
+// the loops vectorise (compiled for AVX-512, AVX2 and baseline x86-64, chosen
+// at load time). The CUDA kernels (sgns_cuda_kernels.cu) do the same
+// arithmetic in the same order.
 #include <cstdint>
 
 namespace wb {
 
-// targets[0] is the positive (context) row, targets[1..k] the negatives.
+// One (center, context) pair: targets[0] is the context row, targets[1..k]
+// the negatives. The center moves by the pair's gradient at the end.
 // With want_loss, returns the pair's loss -log s(u.v) - sum log s(-u.n);
-// otherwise 0 (the logarithms cost as much as the arithmetic, so callers
-// measure the loss on a sample of pairs).
+// otherwise 0.
 double sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t dimension,
                    float learning_rate, bool want_loss, float* center_gradient);
+
+// One center against its m contexts and k negatives shared by the whole
+// window, the center held fixed while they are scored: each context moves by
+// its pair's gradient, each negative by m pairs' worth (it stands in for the
+// negatives of all m pairs), and the center by the sum at the end. Reads the
+// center once and each negative once per window instead of once per pair.
+// Returns the window's loss with want_loss, else 0.
+double sgns_window_update(float* center, float* const* contexts, int64_t num_contexts,
+                          float* const* negatives, int64_t num_negatives, int64_t dimension,
+                          float learning_rate, bool want_loss, float* center_gradient);
 
 }  // namespace wb

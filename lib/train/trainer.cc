@@ -8,12 +8,25 @@ namespace wb {
 
 std::unique_ptr<Trainer> make_torch_trainer();
 std::unique_ptr<Trainer> make_fused_cpu_trainer();
+std::unique_ptr<Trainer> make_fused_cuda_trainer();
 
 namespace {
 
+// "fused" names one algorithm with a kernel per device.
+class FusedTrainer : public Trainer {
+ public:
+  Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
+               Recorder& recorder, const Progress& progress, TrainSummary& summary) override {
+    auto trainer = options.device == "cuda" ? make_fused_cuda_trainer() : make_fused_cpu_trainer();
+    return trainer->train(walks, num_nodes, options, recorder, progress, summary);
+  }
+};
+
+std::unique_ptr<Trainer> make_fused_trainer() { return std::make_unique<FusedTrainer>(); }
+
 const Registry<Trainer>& registry() {
   static const Registry<Trainer> trainers(
-      "train.trainer", {{"torch", make_torch_trainer}, {"fused", make_fused_cpu_trainer}});
+      "train.trainer", {{"torch", make_torch_trainer}, {"fused", make_fused_trainer}});
   return trainers;
 }
 

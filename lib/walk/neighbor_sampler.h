@@ -19,6 +19,9 @@ class NeighborSampler {
     if (probability_.empty()) return begin + static_cast<int64_t>(rng.below(degree));
     return begin + draw_alias(probability_.data() + begin, alias_.data() + begin, degree, rng);
   }
+  // Per-arc alias tables (empty for unweighted graphs), for the GPU walkers.
+  const std::vector<float>& probabilities() const { return probability_; }
+  const std::vector<int32_t>& aliases() const { return alias_; }
   int64_t memory_bytes() const {
     return static_cast<int64_t>(probability_.size() * (sizeof(float) + sizeof(int32_t)));
   }

@@ -61,6 +61,8 @@ class Node2vecAliasSampler : public WalkSampler {
     return length;
   }
 
+  // Same distribution as the alias tables, without their O(sum of degree^2) memory.
+  CudaWalkMethod cuda_method() const override { return CudaWalkMethod::kNode2vecRejection; }
   int64_t memory_bytes() const override {
     return static_cast<int64_t>(probability_.size() * (sizeof(float) + sizeof(int32_t)) +
                                 table_offsets_.size() * sizeof(int64_t)) +

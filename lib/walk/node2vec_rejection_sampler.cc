@@ -37,6 +37,7 @@ class Node2vecRejectionSampler : public WalkSampler {
     return length;
   }
 
+  CudaWalkMethod cuda_method() const override { return CudaWalkMethod::kNode2vecRejection; }
   int64_t memory_bytes() const override { return neighbors_.memory_bytes(); }
 
  private:

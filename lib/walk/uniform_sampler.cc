@@ -23,6 +23,7 @@ class UniformSampler : public WalkSampler {
     return length;
   }
 
+  CudaWalkMethod cuda_method() const override { return CudaWalkMethod::kUniform; }
   int64_t memory_bytes() const override { return neighbors_.memory_bytes(); }
 
  private:

@@ -2,6 +2,7 @@
 
 #include "core/parallel.h"
 #include "core/registry.h"
+#include "walk/cuda_walks.h"
 
 namespace wb {
 
@@ -37,6 +38,17 @@ std::unique_ptr<WalkSampler> make_walk_sampler(const std::string& name) {
 
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
                      const Progress& progress) {
+  if (options.device == "cuda") {
+    const CudaWalkMethod method = sampler.cuda_method();
+    if (method == CudaWalkMethod::kNone) {
+      throw ConfigError("walk.sampler: this sampler has no GPU kernel; use \"uniform\" or "
+                        "\"node2vec-rejection\" on experiment.device = \"cuda\"");
+    }
+    const int64_t num_walks = options.walks_per_node * graph.num_nodes();
+    CudaWalkGenerator generator(graph, options, method, num_walks);
+    generator.run(num_walks, progress);
+    return generator.download();
+  }
   sampler.prepare(graph, options, progress);
   Walks walks;
   walks.num_walks = options.walks_per_node * graph.num_nodes();

@@ -21,6 +21,14 @@ struct WalkOptions {
   uint64_t seed = 42;
   int threads = 1;
   double max_alias_memory_gb = 8.0;
+  std::string device = "cpu";  // resolved: cpu | cuda
+};
+
+// How a sampler walks on the GPU (walk/cuda_walks.h).
+enum class CudaWalkMethod {
+  kNone,               // no GPU kernel
+  kUniform,            // DeepWalk: a uniform (or weight-proportional) neighbour
+  kNode2vecRejection,  // exact node2vec by rejection, O(E) memory (KnightKing)
 };
 
 // walks_per_node * num_nodes walks of walk_length nodes each, row-major. Walk
@@ -47,6 +55,8 @@ class WalkSampler {
   virtual int64_t walk(NodeId start, int64_t length, Rng& rng, NodeId* out) const = 0;
   // Bytes held by the prepared tables, for the run's cost report.
   virtual int64_t memory_bytes() const { return 0; }
+  // The GPU kernel that draws from the same distribution.
+  virtual CudaWalkMethod cuda_method() const { return CudaWalkMethod::kNone; }
 };
 
 // Known names: "uniform", "node2vec", "node2vec-rejection". Throws ConfigError
@@ -54,7 +64,8 @@ class WalkSampler {
 std::unique_ptr<WalkSampler> make_walk_sampler(const std::string& name);
 std::vector<std::string> walk_sampler_names();
 
-// Prepares the sampler and runs every walk on options.threads threads.
+// Prepares the sampler and runs every walk on options.threads threads, or on
+// the GPU when options.device is "cuda" (the same walks, node for node).
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
                      const Progress& progress);
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "bench_support.h"
 #include "core/parallel.h"
 #include "graph/ecommerce_generator.h"
 #include "train/trainer.h"
@@ -16,18 +17,6 @@
 
 namespace wb {
 namespace {
-
-const Graph& seed_graph() {
-  static const Graph graph = [] {
-    EcommerceGraphOptions options;
-    options.users = 450000;
-    options.items = 50000;
-    options.categories = 500;
-    options.purchases_per_user = 8.9;
-    return build_graph(generate_ecommerce_graph(options), {});
-  }();
-  return graph;
-}
 
 // Walks from the first `count` nodes, the way generate_walks makes them.
 Walks sample_walks(WalkSampler& sampler, const Graph& graph, int64_t count, int64_t length,
@@ -82,14 +71,6 @@ void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double
                                                      benchmark::Counter::kIsIterationInvariantRate);
   state.counters["threads"] = threads;
 }
-
-class NullRecorder : public Recorder {
- public:
-  void metric(const std::string&, int64_t, double) override {}
-  void timing(const std::string&, double) override {}
-  void score(const std::string&, double) override {}
-  void artifact(const std::string&, const std::string&, int64_t) override {}
-};
 
 void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_count) {
   const Graph& graph = seed_graph();

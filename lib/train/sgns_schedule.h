@@ -1,0 +1,77 @@
+#pragma once
+// What the fused trainers (CPU and CUDA) agree on, so that both visit the same
+// pairs with the same negatives and learning rates for the same seed: the walk
+// order of an epoch, the random stream of each center position, the learning
+// rate of each walk and which positions measure the loss. With these shared,
+// a single-warp CUDA run can be compared with a one-thread CPU run number for
+// number.
+#include <cmath>
+#include <cstdint>
+
+#include "core/host_device.h"
+#include "core/random.h"
+
+namespace wb {
+
+// An epoch's walk order: i -> (multiplier * i + offset) mod n with the
+// multiplier coprime to n, a bijection any thread or warp can evaluate without
+// a shuffled array (a 5M-walk shuffle per epoch would cost more than a GPU
+// epoch's training).
+struct WalkPermutation {
+  uint64_t multiplier = 1;
+  uint64_t offset = 0;
+  uint64_t size = 1;
+  WB_HOST_DEVICE int64_t operator()(int64_t slot) const {
+    return static_cast<int64_t>((multiplier * static_cast<uint64_t>(slot) + offset) % size);
+  }
+};
+
+WalkPermutation make_walk_permutation(int64_t num_walks, uint64_t seed, int64_t epoch);
+
+// The learning rate decays linearly with the walks done (word2vec's schedule).
+struct LearningRateSchedule {
+  double initial = 0.025;
+  double final_fraction = 1e-4;
+  bool linear = true;
+  WB_HOST_DEVICE float at(int64_t walks_done, int64_t walks_total) const {
+    if (!linear) return static_cast<float>(initial);
+    double remaining = 1.0 - static_cast<double>(walks_done) / static_cast<double>(walks_total);
+    if (remaining < final_fraction) remaining = final_fraction;
+    return static_cast<float>(initial * remaining);
+  }
+};
+
+// Each center position draws its window size and negatives from its own
+// stream, so the draws do not depend on which thread or warp handles it.
+WB_HOST_DEVICE inline Rng center_rng(uint64_t seed, int64_t epoch, int64_t walk,
+                                     int64_t walk_length, int64_t position) {
+  const uint64_t stream = (static_cast<uint64_t>(epoch) << 44) +
+                          static_cast<uint64_t>(walk * walk_length + position);
+  return Rng(seed, stream);
+}
+
+// The loss (logarithms cost as much as the update) is measured on the pairs
+// of one center position in 16.
+WB_HOST_DEVICE inline bool measures_loss(int64_t position) { return (position & 15) == 0; }
+
+// A draw from the negative distribution: an alias table over the nodes, or
+// uniform when the table is empty (the "uniform" negative sampler).
+struct NegativeTable {
+  const float* probability = nullptr;
+  const int32_t* alias = nullptr;
+  int64_t size = 0;       // 0: uniform over num_nodes
+  int64_t num_nodes = 0;
+  WB_HOST_DEVICE int32_t sample(Rng& rng) const {
+    if (size == 0) return static_cast<int32_t>(rng.below(static_cast<uint64_t>(num_nodes)));
+    const auto slot = static_cast<int64_t>(rng.below(static_cast<uint64_t>(size)));
+    return static_cast<int32_t>(rng.uniform_float() < probability[slot] ? slot : alias[slot]);
+  }
+};
+
+WB_HOST_DEVICE inline float stable_sigmoid(float x) {
+  if (x > 30.0f) return 1.0f;
+  if (x < -30.0f) return 0.0f;
+  return 1.0f / (1.0f + expf(-x));
+}
+
+}  // namespace wb

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Summarises tools/gpu_check.sh's results: the benchmark rates and the runs.
+
+--epochs-for BENCH_JSON   prints how many epochs of the 500K experiment fit in
+                          about three minutes at the measured window_bf16 rate
+--table BENCH_JSON STORE  prints the benchmark table and the runs' scores
+"""
+import json
+import sqlite3
+import sys
+
+PAIRS_PER_EPOCH = 4.4e9  # 5M walks x 80 tokens x ~11 contexts (window 10, dynamic)
+
+
+def benchmarks(path):
+    try:
+        with open(path) as f:
+            return json.load(f).get("benchmarks", [])
+    except (OSError, ValueError):
+        return []
+
+
+def epochs_for(path):
+    rates = [b.get("pairs_per_s", 0) for b in benchmarks(path) if "window_bf16" in b["name"]]
+    rate = max(rates, default=0)
+    return 100 if rate > 0 and 100 * PAIRS_PER_EPOCH / rate < 170 else 10
+
+
+def table(bench_path, store_path):
+    print(f"{'benchmark':58} {'rate':>12} {'B/pair':>8} {'of BW':>6}")
+    for b in benchmarks(bench_path):
+        if "error_occurred" in b:
+            print(f"{b['name']:58} error: {b.get('error_message', '')}")
+            continue
+        rate = b.get("pairs_per_s") or b.get("steps_per_s") or 0
+        unit = "pairs/s" if "pairs_per_s" in b else "steps/s"
+        bpp = b.get("bytes_per_pair")
+        frac = b.get("bandwidth_fraction")
+        print(f"{b['name']:58} {rate:10.3g} {unit[:1]} "
+              f"{'' if bpp is None else f'{bpp:8.0f}'} {'' if frac is None else f'{frac:6.2f}'}")
+    try:
+        db = sqlite3.connect(store_path)
+    except sqlite3.Error as error:
+        print("no store:", error)
+        return
+    print()
+    print(f"{'run':>4} {'status':9} {'sharing':8} {'storage':8} {'ep':>4} {'walk s':>7} "
+          f"{'train s':>8} {'total s':>8} {'pairs/s':>10} {'AUC hadamard':>12}")
+    for run_id, status in db.execute("SELECT id, status FROM runs ORDER BY id"):
+        p = dict(db.execute("SELECT key, value FROM params WHERE run_id=?", (run_id,)))
+        t = dict(db.execute("SELECT phase, seconds FROM timings WHERE run_id=?", (run_id,)))
+        s = dict(db.execute("SELECT key, value FROM scores WHERE run_id=?", (run_id,)))
+        print(f"{run_id:4} {status:9} {p.get('train.negative_sharing', '?'):8} "
+              f"{p.get('train.storage', '?'):8} {p.get('train.epochs', '?'):>4} "
+              f"{t.get('walk', 0):7.2f} {t.get('train', 0):8.2f} {sum(t.values()):8.1f} "
+              f"{s.get('train/pairs_per_second', 0):10.3g} "
+              f"{s.get('link/hadamard/roc_auc', float('nan')):12.4f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--epochs-for":
+        print(epochs_for(sys.argv[2]))
+    else:
+        table(sys.argv[2], sys.argv[3])
