@@ -187,6 +187,29 @@ TEST_CASE("the fused CPU trainer agrees with the LibTorch reference", "[train][f
   REQUIRE(within / 90 > across / 100 + 0.3);
 }
 
+TEST_CASE("shared negatives train to the per-pair loss", "[train][fused]") {
+  // Sharing changes which negatives a pair sees, not what it optimises in
+  // expectation: the fused window mode and the torch batch mode must land on
+  // the loss of independent negatives.
+  const Walks walks = two_community_walks();
+  for (const std::string trainer : {"fused", "torch"}) {
+    auto options = small_options();
+    options.settings.trainer = trainer;
+    MemoryRecorder log_a, log_b;
+    TrainSummary independent, shared;
+    make_trainer(trainer)->train(walks, 20, options, log_a, {}, independent);
+    options.settings.negative_sharing = trainer == "fused" ? "window" : "batch";
+    options.settings.negative_chunk = 64;
+    const Matrix emb = make_trainer(trainer)->train(walks, 20, options, log_b, {}, shared);
+    INFO(trainer << ": independent " << independent.final_loss << ", shared "
+                 << shared.final_loss);
+    REQUIRE(shared.pairs == independent.pairs);
+    REQUIRE(shared.final_loss == Approx(independent.final_loss).epsilon(0.15));
+    // Still separates the communities (nodes 0-9 and 10-19).
+    REQUIRE(cosine(emb, 0, 1) > cosine(emb, 0, 15));
+  }
+}
+
 TEST_CASE("the fused CPU trainer is deterministic on one thread", "[train][fused]") {
   const Walks walks = two_community_walks();
   MemoryRecorder log_a, log_b;

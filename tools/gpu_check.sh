@@ -17,37 +17,62 @@ stamp() { echo "[$(($(date +%s) - start)) s] $*"; }
 
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 stamp "configure and build"
-if ! { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 &&
+if ! { cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+  -DCMAKE_PREFIX_PATH="${CMAKE_PREFIX_PATH:-}" &&
   cmake --build "$BUILD" --target workbench workbench_cuda_tests workbench_bench; } >"$OUT/build.log" 2>&1; then
   tail -40 "$OUT/build.log"
   exit 1
 fi
 
 stamp "[cuda] tests"
-timeout 300 "$BUILD/tests/workbench_cuda_tests" -r compact >"$OUT/cuda_tests.log" 2>&1
+# The Facebook parity test reads WB_DATASETS_DIR: carry a copy as .device-data.
+[ -d .device-data ] && export WB_DATASETS_DIR=$PWD/.device-data
+timeout 240 "$BUILD/tests/workbench_cuda_tests" -r compact >"$OUT/cuda_tests.log" 2>&1
 echo "cuda tests exit code $?"
-grep -E "FAILED|failed|passed|with expansion|INFO|:" "$OUT/cuda_tests.log" | tail -25
+grep -E "failed|passed|warning|AUC" "$OUT/cuda_tests.log" | tail -25
 
 stamp "benchmarks"
-timeout 300 "$BUILD/tests/bench/workbench_bench" \
+timeout 240 "$BUILD/tests/bench/workbench_bench" \
   --benchmark_filter="${WB_BENCH_FILTER:-^BM_Cuda[A-Za-z]+/[a-z]}" \
   --benchmark_out="$OUT/bench.json" --benchmark_out_format=json >"$OUT/bench.log" 2>&1
 echo "bench exit code $?"
 
-epochs=${WB_EPOCHS:-$(python3 tools/gpu_check_summary.py --epochs-for "$OUT/bench.json")}
-run() {  # label, then --set overrides
-  local label=$1
-  shift
+run() {  # experiment file, label, then --set overrides
+  local file=$1 label=$2
+  shift 2
   stamp "run $label"
-  timeout 400 "$BUILD/workbench" run experiments/ecommerce-500k.toml --device cuda --store "$STORE" \
-    --set train.trainer='"fused"' --set 'export.formats=["npy"]' "$@" >"$OUT/run-$label.log" 2>&1
+  timeout 300 "$BUILD/workbench" run "$file" --device cuda --store "$STORE" \
+    --set 'export.formats=["npy"]' "$@" >>"$OUT/runs.log" 2>&1
   echo "exit code $?"
-  grep -E "^(walk|train|eval|load|preprocess|export) +[0-9.]+ s|hadamard" "$OUT/run-$label.log" | head -8
 }
-run "window-bf16-${epochs}ep" --set train.negative_sharing='"window"' --set train.storage='"bf16"' \
-  --set train.epochs="$epochs"
-run window-fp32-1ep --set train.negative_sharing='"window"' --set train.epochs=1
-run pair-fp32-1ep --set train.negative_sharing='"none"' --set train.epochs=1
+read -r storage epochs <<<"${WB_HEADLINE:-$(python3 tools/gpu_check_summary.py --headline "$OUT/bench.json")}"
+shop=experiments/ecommerce-500k.toml
+run $shop "window-$storage-${epochs}ep" --set train.trainer='"fused"' \
+  --set train.negative_sharing='"window"' --set train.storage="\"$storage\"" --set train.epochs="$epochs"
+for sharing in window none; do
+  run $shop "$sharing-fp32-1ep" --set train.trainer='"fused"' \
+    --set train.negative_sharing="\"$sharing\"" --set train.epochs=1
+done
+export WB_SGNS_ATOMIC=0
+run $shop window-fp32-store-1ep --set train.trainer='"fused"' \
+  --set train.negative_sharing='"window"' --set train.epochs=1 --set experiment.name='"ecommerce-500k-store"'
+for rounding in true false; do
+  run $shop "window-bf16-sr-$rounding-1ep" --set train.trainer='"fused"' \
+    --set train.negative_sharing='"window"' --set train.storage='"bf16"' \
+    --set train.stochastic_rounding="$rounding" --set train.epochs=1
+done
+# The LibTorch reference on the GPU: FP32 against bf16 autocast, per-pair
+# negatives against negatives shared per chunk (tensor-core products).
+if [ -f .device-data/facebook/facebook_combined.txt ]; then
+  for sharing in none batch; do
+    for amp in off bf16; do
+      run experiments/facebook.toml "torch-$sharing-$amp" --set graph.path="\"$PWD/.device-data/facebook/facebook_combined.txt\"" \
+        --set train.trainer='"torch"' --set train.amp="\"$amp\"" --set train.negative_sharing="\"$sharing\"" \
+        --set train.batch_size=16384 --set walk.walks_per_node=2
+    done
+  done
+fi
 cp "$STORE" "$OUT/workbench.db"
+grep -E "^run [0-9]+:|^(walk|train|eval) +[0-9.]+ s|hadamard|rror" "$OUT/runs.log" | tail -60 >"$OUT/runs-short.log"
 stamp "done"
 python3 tools/gpu_check_summary.py --table "$OUT/bench.json" "$OUT/workbench.db"

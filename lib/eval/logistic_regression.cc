@@ -75,18 +75,20 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
   // A caller may be inside a no-grad scope; the fit needs gradients.
   at::AutoGradMode enable_grad(true);
   // from_blob borrows the matrix without copying; it is only read.
+  const at::Device device(options_.device == "cuda" ? at::kCUDA : at::kCPU);
   const at::Tensor features =
-      at::from_blob(const_cast<float*>(x.values.data()), {x.rows, x.cols}, at::kFloat);
+      at::from_blob(const_cast<float*>(x.values.data()), {x.rows, x.cols}, at::kFloat).to(device);
   at::Tensor targets = at::empty({x.rows}, at::kFloat);
   for (int64_t i = 0; i < x.rows; ++i) targets.data_ptr<float>()[i] = static_cast<float>(y[i]);
-  const at::Tensor mean = to_float_tensor(standardisation.mean);
-  const at::Tensor inverse_scale = at::reciprocal(to_float_tensor(standardisation.scale));
+  targets = targets.to(device);
+  const at::Tensor mean = to_float_tensor(standardisation.mean).to(device);
+  const at::Tensor inverse_scale = at::reciprocal(to_float_tensor(standardisation.scale)).to(device);
 
   // w lives in standardised units. Folding the standardisation into the
   // weights ((x - mean) / scale . w = x . (w / scale) - mean . (w / scale))
   // avoids a standardised copy of a feature matrix that can be gigabytes.
-  at::Tensor w = at::zeros({x.cols}, at::kFloat).requires_grad_(true);
-  at::Tensor b = at::zeros({1}, at::kFloat).requires_grad_(true);
+  at::Tensor w = at::zeros({x.cols}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
+  at::Tensor b = at::zeros({1}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
 
   torch::optim::LBFGS optimizer({w, b}, torch::optim::LBFGSOptions(1.0)
@@ -108,7 +110,7 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
   optimizer.step(closure);
 
   at::NoGradGuard no_grad;
-  const at::Tensor w_fitted = w.detach().to(at::kDouble).contiguous();
+  const at::Tensor w_fitted = w.detach().to(at::kCPU).to(at::kDouble).contiguous();
   const double* w_data = w_fitted.data_ptr<double>();
   weights_.assign(static_cast<size_t>(x.cols), 0.0);
   intercept_ = b.item<double>();

@@ -2,6 +2,7 @@
 // L2-regularised binary logistic regression: the edge classifier of the
 // node2vec link-prediction protocol. LibTorch stays inside the .cc; the model
 // is a plain weight vector once fitted.
+#include <string>
 #include <vector>
 
 #include "core/matrix.h"
@@ -15,6 +16,9 @@ struct LogisticRegressionOptions {
   double l2 = 1.0;
   // Full-batch L-BFGS iterations (strong-Wolfe line search).
   int max_iterations = 200;
+  // "cuda" fits on the GPU: millions of edge features per operator make the
+  // CPU fit the slowest phase of a GPU run.
+  std::string device = "cpu";
 };
 
 class LogisticRegression {

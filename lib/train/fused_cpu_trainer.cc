@@ -79,8 +79,8 @@ int64_t walk_length_of(const NodeId* walk, int64_t max_length) {
   return length;
 }
 
-// The rows one center position trains, drawn from the center's own stream in
-// the order the CUDA kernels draw them (sgns_schedule.h).
+// The rows one center position trains, drawn from the same streams as the
+// CUDA kernels draw them (sgns_schedule.h).
 class CenterUpdater {
  public:
   CenterUpdater(const TrainSection& settings, const NegativeTable& negatives, Matrix& input,
@@ -95,31 +95,35 @@ class CenterUpdater {
         shared_negatives_(settings.negatives) {}
 
   // Trains every pair of the center at `position`; returns the pairs trained.
-  int64_t update(const NodeId* walk, int64_t length, int64_t position, Rng& rng, float lr,
-                 double& loss) {
+  int64_t update(const NodeId* walk, int64_t length, int64_t position, uint64_t seed,
+                 uint64_t stream, float lr, double& loss) {
+    Rng rng = center_rng(seed, stream);
     const int64_t reach = s_.dynamic_window ? 1 + static_cast<int64_t>(rng.below(s_.window))
                                             : s_.window;
     const int64_t first = std::max<int64_t>(0, position - reach);
     const int64_t last = std::min<int64_t>(length - 1, position + reach);
     const bool want_loss = measures_loss(position);
     float* center = input_.row(walk[position]);
+    const int64_t k = s_.negatives;
+    auto negative = [&](int64_t target) {
+      Rng draw = target_rng(seed, stream, target);
+      return output_.row(negatives_.sample(draw));
+    };
     int64_t pairs = 0;
     if (s_.negative_sharing == "window") {
       for (int64_t j = first; j <= last; ++j) {
         if (j != position) contexts_[pairs++] = output_.row(walk[j]);
       }
-      for (int64_t n = 0; n < s_.negatives; ++n) {
-        shared_negatives_[n] = output_.row(negatives_.sample(rng));
-      }
-      loss += sgns_window_update(center, contexts_.data(), pairs, shared_negatives_.data(),
-                                 s_.negatives, s_.dimension, lr, want_loss, gradient_.data());
+      for (int64_t n = 0; n < k; ++n) shared_negatives_[n] = negative(pairs + n);
+      loss += sgns_window_update(center, contexts_.data(), pairs, shared_negatives_.data(), k,
+                                 s_.dimension, lr, want_loss, gradient_.data());
       return pairs;
     }
     for (int64_t j = first; j <= last; ++j) {
       if (j == position) continue;
       targets_[0] = output_.row(walk[j]);
-      for (int64_t n = 1; n <= s_.negatives; ++n) targets_[n] = output_.row(negatives_.sample(rng));
-      loss += sgns_update(center, targets_.data(), s_.negatives + 1, s_.dimension, lr, want_loss,
+      for (int64_t n = 1; n <= k; ++n) targets_[n] = negative(pairs * (k + 1) + n);
+      loss += sgns_update(center, targets_.data(), k + 1, s_.dimension, lr, want_loss,
                           gradient_.data());
       ++pairs;
     }
@@ -177,9 +181,10 @@ class FusedCpuTrainer : public Trainer {
               const int64_t length = walk_length_of(walk, walks.walk_length);
               lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
               for (int64_t position = 0; position < length; ++position) {
-                Rng rng = center_rng(options.seed, epoch, walk_id, walks.walk_length, position);
+                const uint64_t stream =
+                    center_stream(epoch, walk_id, walks.walk_length, position);
                 const int64_t trained =
-                    updater.update(walk, length, position, rng, lr, sampled_loss);
+                    updater.update(walk, length, position, options.seed, stream, lr, sampled_loss);
                 pairs += trained;
                 if (measures_loss(position)) sampled += trained;
               }

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "cuda/cuda_support.h"
 #include "train/initialization.h"
@@ -22,6 +24,9 @@ namespace {
 // launches that the GPU stays busy.
 constexpr int64_t kChunksPerEpoch = 8;
 constexpr int64_t kMinWalksPerChunk = 1 << 16;
+// At most one warp per this many nodes: on the 500K-node graph the cap lies
+// far above the resident warps; on a 4K-node graph it keeps collisions rare.
+constexpr int64_t kNodesPerWarp = 16;
 
 SgnsStorage storage_of(const std::string& name) {
   if (name == "bf16") return SgnsStorage::kBf16;
@@ -123,6 +128,10 @@ class FusedCudaTrainer : public Trainer {
     launch.schedule = {s.learning_rate, s.final_learning_rate_fraction, s.lr_schedule == "linear"};
     launch.walks_total = walks.num_walks * s.epochs;
     launch.seed = options.seed;
+    launch.max_warps = std::max<int64_t>(1, num_nodes / kNodesPerWarp);
+    // WB_SGNS_ATOMIC=0 stores fp32 rows instead (plain Hogwild), for benchmarks.
+    const char* atomic = std::getenv("WB_SGNS_ATOMIC");
+    launch.atomic_updates = atomic == nullptr || std::string(atomic) != "0";
     launch.loss_sum = loss_sum.data();
     launch.loss_pairs = counters.data();
     launch.pairs = counters.data() + 1;

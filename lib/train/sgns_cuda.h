@@ -29,9 +29,17 @@ struct SgnsLaunch {
   int num_negatives = 5;
   bool share_negatives = false;  // one set of negatives per center, for its whole window
   bool stochastic_rounding = true;
+  // fp32 tables: add updates in L2 (no update lost to a concurrent warp)
+  // instead of storing rows (Hogwild). Half-precision tables always store,
+  // with stochastic rounding.
+  bool atomic_updates = true;
   LearningRateSchedule schedule;
   int64_t walks_total = 1;  // walks in all epochs, for the learning rate
   uint64_t seed = 0;
+  // Warps at once. Hogwild loses the updates of two warps that write one row
+  // at the same time; on a small graph thousands of warps would collide on
+  // every row and barely train, so the trainer caps them by the node count.
+  int64_t max_warps = int64_t{1} << 40;
   double* loss_sum = nullptr;  // device accumulators, added to by each warp
   unsigned long long* loss_pairs = nullptr;
   unsigned long long* pairs = nullptr;

@@ -41,13 +41,25 @@ struct LearningRateSchedule {
   }
 };
 
-// Each center position draws its window size and negatives from its own
-// stream, so the draws do not depend on which thread or warp handles it.
-WB_HOST_DEVICE inline Rng center_rng(uint64_t seed, int64_t epoch, int64_t walk,
-                                     int64_t walk_length, int64_t position) {
-  const uint64_t stream = (static_cast<uint64_t>(epoch) << 44) +
-                          static_cast<uint64_t>(walk * walk_length + position);
-  return Rng(seed, stream);
+// Each center position draws its window size from its own stream, and each
+// negative from a stream of its own keyed by (center, target index), so the
+// draws depend neither on which thread or warp handles a center nor on the
+// order in which a warp's lanes resolve its negatives.
+WB_HOST_DEVICE inline uint64_t center_stream(int64_t epoch, int64_t walk, int64_t walk_length,
+                                             int64_t position) {
+  return (static_cast<uint64_t>(epoch) << 44) + static_cast<uint64_t>(walk * walk_length + position);
+}
+WB_HOST_DEVICE inline Rng center_rng(uint64_t seed, uint64_t stream) { return Rng(seed, stream); }
+WB_HOST_DEVICE inline Rng target_rng(uint64_t seed, uint64_t stream, int64_t target) {
+  return Rng(seed ^ 0x6e65676174697665ULL, mix64(stream) + static_cast<uint64_t>(target));
+}
+
+// Where a center's targets come from: pair by pair, target t of pair t / (k+1)
+// is its context (t % (k+1) == 0) or a negative; shared, targets 0..m-1 are
+// the contexts and m..m+k-1 the window's negatives.
+WB_HOST_DEVICE inline bool is_context_target(int64_t t, int64_t contexts, int64_t negatives,
+                                             bool shared) {
+  return shared ? t < contexts : t % (negatives + 1) == 0;
 }
 
 // The loss (logarithms cost as much as the update) is measured on the pairs

@@ -2,7 +2,8 @@
 // autograd. Only the rows a batch touches are gathered and updated (sparse
 // SGD), so each step costs O(batch) whatever the number of nodes. Optional
 // autocast (bf16, or fp16 with dynamic loss scaling) runs the scoring as
-// batched matrix products in half precision while the tables stay fp32.
+// batched matrix products in half precision while the tables stay fp32; with
+// negative_sharing = "batch" those products are large enough for tensor cores.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/autocast_mode.h>
@@ -53,7 +54,8 @@ at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device&
 
 struct StepInputs {
   at::Tensor centers;  // [B]
-  at::Tensor targets;  // [B, 1 + K]: the context, then K negatives
+  at::Tensor targets;  // [B, 1 + K]: the context, then K negatives; or, shared, [B] contexts
+  at::Tensor shared_negatives;  // shared: [chunks * C], chunk i's C negatives serve its C pairs
 };
 
 class TorchTrainer : public Trainer {
@@ -74,6 +76,7 @@ class TorchTrainer : public Trainer {
     signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));
     signs_.index_put_({0, 0}, 1.0f);
     LossScaler scaler(s.amp == "fp16");
+    const bool shared = s.negative_sharing == "batch";
 
     const auto started = std::chrono::steady_clock::now();
     Rng negative_rng(options.seed, 0xbeefULL);
@@ -91,10 +94,18 @@ class TorchTrainer : public Trainer {
         const int64_t tokens_done = tokens_before_epoch + batcher.tokens_done();
         const double lr = learning_rate_at(
             s, static_cast<double>(tokens_done) / static_cast<double>(total_tokens));
-        fill_targets(batch, *negatives, s.negatives, negative_rng, targets);
-        const StepInputs inputs{to_index_tensor(batch.centers, device),
-                                to_index_tensor(targets, device).view({batch.size(), -1})};
-        const at::Tensor loss = step(inputs, lr, s.amp, device.type(), scaler);
+        StepInputs inputs;
+        inputs.centers = to_index_tensor(batch.centers, device);
+        if (shared) {
+          fill_shared_negatives(batch, *negatives, s.negative_chunk, negative_rng, targets);
+          inputs.targets = to_index_tensor(batch.contexts, device);
+          inputs.shared_negatives = to_index_tensor(targets, device);
+        } else {
+          fill_targets(batch, *negatives, s.negatives, negative_rng, targets);
+          inputs.targets = to_index_tensor(targets, device).view({batch.size(), -1});
+        }
+        const at::Tensor loss = shared ? shared_step(inputs, lr, s, device.type(), scaler)
+                                       : step(inputs, lr, s.amp, device.type(), scaler);
         interval_loss += loss;
         interval_pairs += batch.size();
         summary.pairs += batch.size();
@@ -128,6 +139,62 @@ class TorchTrainer : public Trainer {
       targets[i++] = batch.contexts[pair];
       for (int64_t n = 0; n < k; ++n) targets[i++] = sampler.sample(rng);
     }
+  }
+
+  // Chunk i of C pairs shares C negatives: ceil(B / C) * C draws per batch.
+  static void fill_shared_negatives(const PairBatch& batch, const NegativeSampler& sampler,
+                                    int64_t chunk, Rng& rng, std::vector<int64_t>& negatives) {
+    const int64_t chunks = (batch.size() + chunk - 1) / chunk;
+    negatives.resize(static_cast<size_t>(chunks * chunk));
+    for (int64_t& node : negatives) node = sampler.sample(rng);
+  }
+
+  // Negatives shared by a chunk of C pairs (PyTorch-BigGraph's batching):
+  // every center is scored against all C of its chunk's negatives with one
+  // batched matrix product, [C, d] x [d, C] per chunk, which autocast runs on
+  // tensor cores. Each score counts k / C so the loss and its gradient keep
+  // the scale of k independent negatives per pair.
+  at::Tensor shared_step(const StepInputs& in, double lr, const TrainSection& s,
+                         at::DeviceType device, LossScaler& scaler) {
+    const int64_t dimension = input_.size(1);
+    const int64_t pairs = in.centers.size(0);
+    const int64_t chunk = s.negative_chunk;
+    const int64_t chunks = in.shared_negatives.size(0) / chunk;
+    const int64_t padding = chunks * chunk - pairs;
+    at::Tensor center_rows = input_.index_select(0, in.centers).requires_grad_();
+    at::Tensor context_rows = output_.index_select(0, in.targets).requires_grad_();
+    at::Tensor negative_rows = output_.index_select(0, in.shared_negatives).requires_grad_();
+    at::Tensor loss;
+    {
+      AutocastScope autocast(s.amp, device);
+      const at::Tensor positive = (center_rows * context_rows).sum(1);
+      const at::Tensor padded = at::constant_pad_nd(center_rows, {0, 0, 0, padding});
+      const at::Tensor negative = at::bmm(padded.view({chunks, chunk, dimension}),
+                                          negative_rows.view({chunks, chunk, dimension}).transpose(1, 2));
+      at::Tensor negative_loss = -at::log_sigmoid(-negative.to(at::kFloat)).sum(2).view({-1});
+      if (padding > 0) negative_loss = negative_loss.narrow(0, 0, pairs);
+      loss = -at::log_sigmoid(positive.to(at::kFloat)).sum() +
+             negative_loss.sum() * (static_cast<double>(s.negatives) / chunk);
+    }
+    (scaler.enabled() ? loss * scaler.scale() : loss).backward();
+    at::Tensor center_grad = center_rows.grad();
+    at::Tensor context_grad = context_rows.grad();
+    at::Tensor negative_grad = negative_rows.grad();
+    at::NoGradGuard no_grad;
+    if (scaler.enabled()) {
+      const double inverse = 1.0 / scaler.scale();
+      center_grad.mul_(inverse);
+      context_grad.mul_(inverse);
+      negative_grad.mul_(inverse);
+      const bool finite = center_grad.isfinite().all().item<bool>() &&
+                          context_grad.isfinite().all().item<bool>() &&
+                          negative_grad.isfinite().all().item<bool>();
+      if (!scaler.update(finite)) return at::zeros({}, loss.options().dtype(at::kDouble));
+    }
+    input_.index_add_(0, in.centers, center_grad, -lr);
+    output_.index_add_(0, in.targets, context_grad, -lr);
+    output_.index_add_(0, in.shared_negatives, negative_grad, -lr);
+    return loss.detach().to(at::kDouble);
   }
 
   // One SGD step on a batch; returns the summed loss (a device scalar, so the

@@ -40,9 +40,10 @@ void BM_CudaWalk(benchmark::State& state, CudaWalkMethod method, double p, doubl
 }
 
 void BM_CudaTrain(benchmark::State& state, const char* storage, const char* sharing, bool large,
-                  const char* prefetch_depth) {
+                  const char* prefetch_depth, const char* atomic = "1") {
   if (!cuda_device_usable()) return state.SkipWithError("no usable CUDA device");
   setenv("WB_SGNS_PREFETCH", prefetch_depth, 1);
+  setenv("WB_SGNS_ATOMIC", atomic, 1);
   const Graph& graph = large ? large_graph() : seed_graph();
   WalkOptions walk_options;
   walk_options.walk_length = 80;
@@ -85,6 +86,7 @@ void BM_CudaTrain(benchmark::State& state, const char* storage, const char* shar
       pairs_per_second * bytes_per_pair / (device_bandwidth_gbs() * 1e9);
   state.counters["device_GBps"] = device_bandwidth_gbs();
   unsetenv("WB_SGNS_PREFETCH");
+  unsetenv("WB_SGNS_ATOMIC");
 }
 
 #define WB_CUDA_WALK(name, method, p, q, large)                   \
@@ -97,24 +99,25 @@ WB_CUDA_WALK(node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0, fals
 WB_CUDA_WALK(Large_uniform, CudaWalkMethod::kUniform, 1.0, 1.0, true)
 WB_CUDA_WALK(Large_node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0, true)
 
-#define WB_CUDA_TRAIN(name, storage, sharing, large, depth)              \
-  BENCHMARK_CAPTURE(BM_CudaTrain, name, storage, sharing, large, depth)  \
-      ->Unit(benchmark::kMillisecond)                             \
-      ->UseManualTime()                                           \
+#define WB_CUDA_TRAIN(name, ...)                       \
+  BENCHMARK_CAPTURE(BM_CudaTrain, name, __VA_ARGS__)   \
+      ->Unit(benchmark::kMillisecond)                  \
+      ->UseManualTime()                                \
       ->Iterations(1);
-// Rows in flight per warp (1, 2, 4): the default is chosen from these.
-WB_CUDA_TRAIN(pair_fp32_depth1, "fp32", "none", false, "1")
-WB_CUDA_TRAIN(pair_fp32, "fp32", "none", false, "2")
-WB_CUDA_TRAIN(pair_fp32_depth4, "fp32", "none", false, "4")
-WB_CUDA_TRAIN(pair_bf16, "bf16", "none", false, "2")
-WB_CUDA_TRAIN(pair_bf16_depth4, "bf16", "none", false, "4")
-WB_CUDA_TRAIN(window_fp32_depth1, "fp32", "window", false, "1")
-WB_CUDA_TRAIN(window_fp32, "fp32", "window", false, "2")
-WB_CUDA_TRAIN(window_fp32_depth4, "fp32", "window", false, "4")
-WB_CUDA_TRAIN(window_bf16, "bf16", "window", false, "2")
-WB_CUDA_TRAIN(window_bf16_depth4, "bf16", "window", false, "4")
-WB_CUDA_TRAIN(Large_pair_fp32, "fp32", "none", true, "2")
-WB_CUDA_TRAIN(Large_window_bf16, "bf16", "window", true, "2")
+// fp32 tables add updates atomically in L2 by default; "store" variants
+// write rows back (plain Hogwild). Rows in flight per warp: 1 or 2.
+WB_CUDA_TRAIN(pair_fp32, "fp32", "none", false, "1")
+WB_CUDA_TRAIN(pair_fp32_depth2, "fp32", "none", false, "2")
+WB_CUDA_TRAIN(pair_fp32_store, "fp32", "none", false, "1", "0")
+WB_CUDA_TRAIN(pair_bf16, "bf16", "none", false, "1")
+WB_CUDA_TRAIN(pair_bf16_depth2, "bf16", "none", false, "2")
+WB_CUDA_TRAIN(window_fp32, "fp32", "window", false, "1")
+WB_CUDA_TRAIN(window_fp32_depth2, "fp32", "window", false, "2")
+WB_CUDA_TRAIN(window_fp32_store, "fp32", "window", false, "1", "0")
+WB_CUDA_TRAIN(window_bf16, "bf16", "window", false, "1")
+WB_CUDA_TRAIN(window_bf16_depth2, "bf16", "window", false, "2")
+WB_CUDA_TRAIN(Large_pair_fp32, "fp32", "none", true, "1")
+WB_CUDA_TRAIN(Large_window_bf16, "bf16", "window", true, "1")
 
 }  // namespace
 }  // namespace wb
