@@ -14,11 +14,14 @@ std::string skip_reason(const Variant& variant, bool gpu_available) {
   if (variant.device == "cuda" && !gpu_available) {
     return "no usable CUDA device on this machine (see `workbench doctor`)";
   }
+#ifndef WORKBENCH_WITH_CUDA
   if (variant.trainer == "fused" && variant.device == "cuda") {
-    return "the fused trainer runs on the CPU only in this build";
+    return "this build has no CUDA kernels (nvcc was not found)";
   }
+#endif
   if (variant.trainer == "fused" && variant.amp != "off") {
-    return "the fused trainer computes in FP32 only; train.amp does not apply to it";
+    return "the fused trainer computes in FP32 (half precision is train.storage); train.amp "
+           "does not apply to it";
   }
   if (variant.amp == "fp16" && variant.device == "cpu") {
     return "fp16 autocast needs CUDA (bf16 is the CPU's AMP)";

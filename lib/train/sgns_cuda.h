@@ -30,9 +30,9 @@ struct SgnsLaunch {
   bool share_negatives = false;  // one set of negatives per center, for its whole window
   bool stochastic_rounding = true;
   // fp32 tables: add updates in L2 (no update lost to a concurrent warp)
-  // instead of storing rows (Hogwild). Half-precision tables always store,
-  // with stochastic rounding.
-  bool atomic_updates = true;
+  // instead of storing rows (Hogwild). Experimental: see fused_cuda_trainer.cu.
+  // Half-precision tables always store, with stochastic rounding.
+  bool atomic_updates = false;
   LearningRateSchedule schedule;
   int64_t walks_total = 1;  // walks in all epochs, for the learning rate
   uint64_t seed = 0;
