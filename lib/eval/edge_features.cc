@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 
 namespace wb {
 
@@ -36,38 +37,49 @@ EdgeOperator parse_edge_operator(const std::string& text) {
   throw ConfigError("unknown edge operator \"" + text + "\" (expected one of " + accepted + ")");
 }
 
-Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs,
-                     EdgeOperator op) {
-  Matrix features(static_cast<int64_t>(pairs.size()), embeddings.cols);
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    const NodePair& pair = pairs[i];
-    if (pair.u < 0 || pair.v < 0 || pair.u >= embeddings.rows || pair.v >= embeddings.rows) {
-      throw DataError("edge features: pair (" + std::to_string(pair.u) + ", " +
-                      std::to_string(pair.v) + ") is outside the " +
-                      std::to_string(embeddings.rows) + " embedding rows");
-    }
-    const float* a = embeddings.row(pair.u);
-    const float* b = embeddings.row(pair.v);
-    float* out = features.row(static_cast<int64_t>(i));
-    // The switch sits outside the inner loop so each loop vectorises.
-    switch (op) {
-      case EdgeOperator::kAverage:
-        for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = 0.5f * (a[j] + b[j]);
-        break;
-      case EdgeOperator::kHadamard:
-        for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = a[j] * b[j];
-        break;
-      case EdgeOperator::kWeightedL1:
-        for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = std::fabs(a[j] - b[j]);
-        break;
-      case EdgeOperator::kWeightedL2:
-        for (int64_t j = 0; j < embeddings.cols; ++j) {
-          const float d = a[j] - b[j];
-          out[j] = d * d;
-        }
-        break;
-    }
+namespace {
+
+constexpr int64_t kPairsPerChunk = 1 << 14;
+
+void write_features(const Matrix& embeddings, const NodePair& pair, EdgeOperator op, float* out) {
+  if (pair.u < 0 || pair.v < 0 || pair.u >= embeddings.rows || pair.v >= embeddings.rows) {
+    throw DataError("edge features: pair (" + std::to_string(pair.u) + ", " +
+                    std::to_string(pair.v) + ") is outside the " +
+                    std::to_string(embeddings.rows) + " embedding rows");
   }
+  const float* a = embeddings.row(pair.u);
+  const float* b = embeddings.row(pair.v);
+  // The switch sits outside the inner loop so each loop vectorises.
+  switch (op) {
+    case EdgeOperator::kAverage:
+      for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = 0.5f * (a[j] + b[j]);
+      break;
+    case EdgeOperator::kHadamard:
+      for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = a[j] * b[j];
+      break;
+    case EdgeOperator::kWeightedL1:
+      for (int64_t j = 0; j < embeddings.cols; ++j) out[j] = std::fabs(a[j] - b[j]);
+      break;
+    case EdgeOperator::kWeightedL2:
+      for (int64_t j = 0; j < embeddings.cols; ++j) {
+        const float d = a[j] - b[j];
+        out[j] = d * d;
+      }
+      break;
+  }
+}
+
+}  // namespace
+
+Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op,
+                     int threads) {
+  Matrix features(static_cast<int64_t>(pairs.size()), embeddings.cols);
+  parallel_for_chunks(static_cast<int64_t>(pairs.size()), kPairsPerChunk, threads, {}, "eval",
+                      [&](int64_t begin, int64_t end) {
+                        for (int64_t i = begin; i < end; ++i) {
+                          write_features(embeddings, pairs[i], op, features.row(i));
+                        }
+                      });
   return features;
 }
 

@@ -25,6 +25,7 @@ const std::vector<EdgeOperator>& all_edge_operators();
 
 // One row per pair, embeddings.cols columns. Throws DataError when a pair
 // names a node without an embedding row.
-Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op);
+Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op,
+                     int threads = 1);
 
 }  // namespace wb

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 #include "eval/metrics.h"
 
 namespace wb {
@@ -25,15 +26,21 @@ LabelledPairs label_pairs(const std::vector<NodePair>& positives,
   return out;
 }
 
-std::vector<double> dot_products(const Matrix& embeddings, const std::vector<NodePair>& pairs) {
+std::vector<double> dot_products(const Matrix& embeddings, const std::vector<NodePair>& pairs,
+                                 int threads) {
   std::vector<double> scores(pairs.size());
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    const float* a = embeddings.row(pairs[i].u);
-    const float* b = embeddings.row(pairs[i].v);
-    double sum = 0.0;
-    for (int64_t j = 0; j < embeddings.cols; ++j) sum += static_cast<double>(a[j]) * b[j];
-    scores[i] = sum;
-  }
+  parallel_for_chunks(static_cast<int64_t>(pairs.size()), 1 << 14, threads, {}, "eval",
+                      [&](int64_t begin, int64_t end) {
+                        for (int64_t i = begin; i < end; ++i) {
+                          const float* a = embeddings.row(pairs[i].u);
+                          const float* b = embeddings.row(pairs[i].v);
+                          double sum = 0.0;
+                          for (int64_t j = 0; j < embeddings.cols; ++j) {
+                            sum += static_cast<double>(a[j]) * b[j];
+                          }
+                          scores[i] = sum;
+                        }
+                      });
   return scores;
 }
 
@@ -66,13 +73,16 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
     const LabelledPairs train = label_pairs(split.train_edges, split.train_non_edges);
     for (EdgeOperator op : options.operators) {
       LogisticRegression classifier(options.classifier);
-      classifier.fit(edge_features(embeddings, train.pairs, op), train.labels);
+      const int threads = options.classifier.threads;
+      classifier.fit(edge_features(embeddings, train.pairs, op, threads), train.labels);
       record(results, name(op),
-             classifier.decision_function(edge_features(embeddings, test.pairs, op)), test.labels);
+             classifier.decision_function(edge_features(embeddings, test.pairs, op, threads)),
+             test.labels);
     }
   }
   if (options.include_dot_product) {
-    record(results, "dot", dot_products(embeddings, test.pairs), test.labels);
+    record(results, "dot", dot_products(embeddings, test.pairs, options.classifier.threads),
+           test.labels);
   }
   return results;
 }

@@ -3,10 +3,12 @@
 #include <ATen/ATen.h>
 #include <torch/optim/lbfgs.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 
 namespace wb {
 namespace {
@@ -16,24 +18,40 @@ struct Standardisation {
   std::vector<double> scale;  // standard deviation; 1 for constant columns, as sklearn
 };
 
-Standardisation column_statistics(const Matrix& x) {
+constexpr int64_t kRowsPerChunk = 1 << 15;
+
+// Column means and standard deviations, summed per fixed chunk of rows and
+// merged in chunk order: the same doubles whatever the thread count.
+Standardisation column_statistics(const Matrix& x, int threads) {
+  const int64_t chunks = (x.rows + kRowsPerChunk - 1) / kRowsPerChunk;
+  std::vector<std::vector<double>> partial(static_cast<size_t>(chunks),
+                                           std::vector<double>(static_cast<size_t>(x.cols)));
+  auto sum_chunks = [&](auto&& add_row) {
+    parallel_for_chunks(x.rows, kRowsPerChunk, threads, {}, "eval",
+                        [&](int64_t begin, int64_t end) {
+                          std::vector<double>& sums = partial[begin / kRowsPerChunk];
+                          std::fill(sums.begin(), sums.end(), 0.0);
+                          for (int64_t i = begin; i < end; ++i) add_row(x.row(i), sums);
+                        });
+    std::vector<double> total(static_cast<size_t>(x.cols), 0.0);
+    for (const auto& sums : partial) {
+      for (int64_t j = 0; j < x.cols; ++j) total[j] += sums[j];
+    }
+    return total;
+  };
   Standardisation s;
-  s.mean.assign(static_cast<size_t>(x.cols), 0.0);
-  s.scale.assign(static_cast<size_t>(x.cols), 0.0);
-  for (int64_t i = 0; i < x.rows; ++i) {
-    const float* row = x.row(i);
-    for (int64_t j = 0; j < x.cols; ++j) s.mean[j] += row[j];
-  }
+  s.mean = sum_chunks([&](const float* row, std::vector<double>& sums) {
+    for (int64_t j = 0; j < x.cols; ++j) sums[j] += row[j];
+  });
   for (double& m : s.mean) m /= static_cast<double>(x.rows);
   // Two passes rather than E[x^2] - E[x]^2, which cancels badly in doubles
   // summed over millions of rows.
-  for (int64_t i = 0; i < x.rows; ++i) {
-    const float* row = x.row(i);
+  s.scale = sum_chunks([&](const float* row, std::vector<double>& sums) {
     for (int64_t j = 0; j < x.cols; ++j) {
       const double d = row[j] - s.mean[j];
-      s.scale[j] += d * d;
+      sums[j] += d * d;
     }
-  }
+  });
   for (double& v : s.scale) {
     v = std::sqrt(v / static_cast<double>(x.rows));
     if (!(v > 1e-12)) v = 1.0;
@@ -71,7 +89,7 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
     throw ConfigError("logistic regression: l2 must be >= 0 and max_iterations >= 1");
   }
 
-  const Standardisation standardisation = column_statistics(x);
+  const Standardisation standardisation = column_statistics(x, options_.threads);
   // A caller may be inside a no-grad scope; the fit needs gradients.
   at::AutoGradMode enable_grad(true);
   // from_blob borrows the matrix without copying; it is only read.
@@ -132,12 +150,15 @@ std::vector<double> LogisticRegression::decision_function(const Matrix& x) const
                 " features, asked about " + std::to_string(x.cols));
   }
   std::vector<double> log_odds(static_cast<size_t>(x.rows));
-  for (int64_t i = 0; i < x.rows; ++i) {
-    const float* row = x.row(i);
-    double z = intercept_;
-    for (int64_t j = 0; j < x.cols; ++j) z += weights_[j] * row[j];
-    log_odds[i] = z;
-  }
+  parallel_for_chunks(x.rows, kRowsPerChunk, options_.threads, {}, "eval",
+                      [&](int64_t begin, int64_t end) {
+                        for (int64_t i = begin; i < end; ++i) {
+                          const float* row = x.row(i);
+                          double z = intercept_;
+                          for (int64_t j = 0; j < x.cols; ++j) z += weights_[j] * row[j];
+                          log_odds[i] = z;
+                        }
+                      });
   return log_odds;
 }
 

@@ -19,6 +19,7 @@ struct LogisticRegressionOptions {
   // "cuda" fits on the GPU: millions of edge features per operator make the
   // CPU fit the slowest phase of a GPU run.
   std::string device = "cpu";
+  int threads = 1;  // for the CPU passes over the features (statistics, scoring)
 };
 
 class LogisticRegression {

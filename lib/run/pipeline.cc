@@ -95,9 +95,10 @@ void log_line(const PipelineHooks& hooks, const std::string& line) {
   if (hooks.log) hooks.log(line);
 }
 
-LinkPredictionOptions link_options(const EvalSection& eval, const std::string& device) {
+LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& context) {
   LinkPredictionOptions options;
-  options.classifier.device = device;
+  options.classifier.device = context.device;
+  options.classifier.threads = context.threads;
   options.operators.clear();
   for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
   options.classifier.l2 = eval.classifier_l2;
@@ -187,7 +188,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   if (link_prediction) {
     PhaseTimer eval_timer("eval", recorder, outcome, hooks);
     for (const auto& [key, value] :
-         evaluate_link_prediction(embeddings, split, link_options(config.eval, context.device))) {
+         evaluate_link_prediction(embeddings, split, link_options(config.eval, context))) {
       recorder.score(key, value);
       outcome.scores[key] = value;
     }

@@ -105,10 +105,8 @@ class CenterUpdater {
     const bool want_loss = measures_loss(position);
     float* center = input_.row(walk[position]);
     const int64_t k = s_.negatives;
-    auto negative = [&](int64_t target) {
-      Rng draw = target_rng(seed, stream, target);
-      return output_.row(negatives_.sample(draw));
-    };
+    const TargetDraws draws(seed, stream);
+    auto negative = [&](int64_t target) { return output_.row(negatives_.sample(draws, target)); };
     int64_t pairs = 0;
     if (s_.negative_sharing == "window") {
       for (int64_t j = first; j <= last; ++j) {

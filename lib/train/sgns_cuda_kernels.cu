@@ -28,7 +28,7 @@ struct CenterPlan {
   int64_t contexts;  // m
   bool shared;
   int num_negatives;
-  uint64_t seed, stream;
+  TargetDraws draws;
   __device__ int64_t targets() const {
     return shared ? contexts + num_negatives : contexts * (num_negatives + 1);
   }
@@ -39,8 +39,7 @@ struct CenterPlan {
   // lanes resolve 32 targets at once and their table lookups overlap.
   __device__ int32_t id(int64_t t, const NegativeTable& negatives) const {
     if (is_context(t)) return walk[context_position(shared ? t : t / (num_negatives + 1))];
-    Rng draw = target_rng(seed, stream, t);
-    return negatives.sample(draw);
+    return negatives.sample(draws, t);
   }
   __device__ float weight(int64_t t) const {
     return shared && !is_context(t) ? static_cast<float>(contexts) : 1.0f;
@@ -93,8 +92,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
     const int64_t first = position > reach ? position - reach : 0;
     int64_t last = position + reach < length - 1 ? position + reach : length - 1;
     while (last > position && walk[last] < 0) --last;
-    const CenterPlan plan{walk,  position, first, last - first, a.share_negatives,
-                          a.num_negatives, a.seed, stream};
+    const CenterPlan plan{walk,           position,        first, last - first, a.share_negatives,
+                          a.num_negatives, TargetDraws(a.seed, stream)};
     if (plan.contexts == 0) continue;
     const float lr = a.schedule.at(a.epoch * a.num_walks + slot, a.walks_total);
     const bool want_loss = measures_loss(position);

@@ -50,9 +50,16 @@ WB_HOST_DEVICE inline uint64_t center_stream(int64_t epoch, int64_t walk, int64_
   return (static_cast<uint64_t>(epoch) << 44) + static_cast<uint64_t>(walk * walk_length + position);
 }
 WB_HOST_DEVICE inline Rng center_rng(uint64_t seed, uint64_t stream) { return Rng(seed, stream); }
-WB_HOST_DEVICE inline Rng target_rng(uint64_t seed, uint64_t stream, int64_t target) {
-  return Rng(seed ^ 0x6e65676174697665ULL, mix64(stream) + static_cast<uint64_t>(target));
-}
+// Random bits for target t of a center: two hashes of (center, t), as cheap as
+// two steps of a generator but addressable in any order.
+struct TargetDraws {
+  uint64_t base;
+  WB_HOST_DEVICE TargetDraws(uint64_t seed, uint64_t stream)
+      : base(mix64(seed ^ 0x6e65676174697665ULL ^ mix64(stream))) {}
+  WB_HOST_DEVICE uint64_t bits(int64_t target, int which) const {
+    return mix64(base + static_cast<uint64_t>(2 * target + which) * 0xd1b54a32d192ed03ULL);
+  }
+};
 
 // Where a center's targets come from: pair by pair, target t of pair t / (k+1)
 // is its context (t % (k+1) == 0) or a negative; shared, targets 0..m-1 are
@@ -77,6 +84,22 @@ struct NegativeTable {
     if (size == 0) return static_cast<int32_t>(rng.below(static_cast<uint64_t>(num_nodes)));
     const auto slot = static_cast<int64_t>(rng.below(static_cast<uint64_t>(size)));
     return static_cast<int32_t>(rng.uniform_float() < probability[slot] ? slot : alias[slot]);
+  }
+  // The same draw from two given 64-bit random words.
+  WB_HOST_DEVICE int32_t sample(const TargetDraws& draws, int64_t target) const {
+    const uint64_t slot_bits = draws.bits(target, 0);
+    if (size == 0) return static_cast<int32_t>(high_word(slot_bits, num_nodes));
+    const auto slot = static_cast<int64_t>(high_word(slot_bits, size));
+    const float coin = static_cast<float>(draws.bits(target, 1) >> 40) * 0x1.0p-24f;
+    return static_cast<int32_t>(coin < probability[slot] ? slot : alias[slot]);
+  }
+  // floor(bits * n / 2^64): Lemire's multiply-shift, as Rng::below.
+  WB_HOST_DEVICE static uint64_t high_word(uint64_t bits, int64_t n) {
+#if defined(__CUDA_ARCH__)
+    return __umul64hi(bits, static_cast<uint64_t>(n));
+#else
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(bits) * static_cast<uint64_t>(n)) >> 64);
+#endif
   }
 };
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bench_support.h"
@@ -72,7 +73,8 @@ void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double
   state.counters["threads"] = threads;
 }
 
-void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_count) {
+void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_count,
+              const char* sharing = "none") {
   const Graph& graph = seed_graph();
   auto sampler = make_walk_sampler("uniform");
   sampler->prepare(graph, {}, {});
@@ -84,6 +86,7 @@ void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_co
   options.settings.window = 10;
   options.settings.batch_size = 4096;
   options.settings.trainer = trainer_name;
+  options.settings.negative_sharing = sharing;
   options.threads = threads;
   NullRecorder recorder;
   int64_t pairs = 0;
@@ -97,8 +100,16 @@ void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_co
     pairs = summary.pairs;
   }
   const double pairs_per_second = static_cast<double>(pairs * state.iterations()) / seconds;
-  // Per pair: the center row and k+1 output rows, each read and written once.
-  const double bytes_per_pair = 2.0 * (1 + options.settings.negatives + 1) * 128 * sizeof(float);
+  // Per pair: the center row and k+1 output rows, each read and written once;
+  // shared per window, the context row plus the center and k negatives spread
+  // over the window's pairs.
+  const double k = static_cast<double>(options.settings.negatives);
+  const double pairs_per_center =
+      static_cast<double>(pairs) / static_cast<double>(walks.steps() + walks.num_walks);
+  const double rows_per_pair = std::string(sharing) == "window"
+                                   ? 1 + (1 + k) / pairs_per_center
+                                   : 1 + k + 1;
+  const double bytes_per_pair = 2.0 * rows_per_pair * 128 * sizeof(float);
   state.counters["pairs_per_s"] = pairs_per_second;
   state.counters["bytes_per_pair"] = bytes_per_pair;
   state.counters["bandwidth_fraction"] =
@@ -114,6 +125,10 @@ BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p05_q2, "node2vec-rejection", 0.5,
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Train, fused_cpu, "fused", 20000)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_Train, fused_cpu_window, "fused", 20000, "window")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);
