@@ -81,6 +81,18 @@ TEST_CASE("conflicting options are refused", "[config]") {
   REQUIRE_THROWS_WITH(parse("[experiment]\ndevice = \"cpu\"\n[graph]\npath = \"x\"\n"
                             "[train]\namp = \"fp16\"\n"),
                       Contains("fp16"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"node_classification\"\n"),
+                      Contains("eval.labels"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\nnegative_sharing = \"window\"\n"),
+                      Contains("needs train.trainer = \"fused\""));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\nnegative_sharing = \"batch\"\n"
+                            "trainer = \"fused\"\n"),
+                      Contains("needs train.trainer = \"torch\""));
+  REQUIRE_THROWS_WITH(parse("[experiment]\ndevice = \"cpu\"\n[graph]\npath = \"x\"\n"
+                            "[train]\ntrainer = \"fused\"\nstorage = \"bf16\"\n"),
+                      Contains("train.storage"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntrain_fraction = 1.0\n"),
+                      Contains("eval.train_fraction"));
 }
 
 TEST_CASE("overrides given with --set are typed and validated like the file", "[config]") {

@@ -33,6 +33,10 @@ void print_scores(const RunOutcome& outcome) {
                       ? outcome.scores.at(key.substr(0, key.size() - 7) + "ap")
                       : 0.0);
     }
+    if (key == "node/micro_f1" || key == "node/macro_f1") {
+      std::printf("%-28s %.4f   (std %.4f over splits)\n", key.c_str(), value,
+                  outcome.scores.count(key + "_std") ? outcome.scores.at(key + "_std") : 0.0);
+    }
   }
 }
 

@@ -89,12 +89,16 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("log_every", c.train.log_every, IntRange{1, 1'000'000'000});
 
   v.section("eval");
-  v.field("task", c.eval.task, Choices{"link_prediction", "none"});
+  v.field("task", c.eval.task, Choices{"link_prediction", "node_classification", "none"});
   v.field("test_fraction", c.eval.test_fraction, RealRange{0.0, 1.0, true, true});
   v.field("operators", c.eval.operators,
           Choices{"hadamard", "average", "weighted_l1", "weighted_l2"});
   v.field("classifier_l2", c.eval.classifier_l2, RealRange{0.0, kHuge, true});
   v.field("split_seed", c.eval.split_seed, IntRange{0, std::numeric_limits<int64_t>::max()});
+  v.field("labels", c.eval.labels, Choices{});
+  v.field("labels_header", c.eval.labels_header);
+  v.field("train_fraction", c.eval.train_fraction, RealRange{0.0, 1.0, true, true});
+  v.field("repeats", c.eval.repeats, IntRange{1, 1000});
 
   v.section("export");
   v.field("formats", c.export_.formats, Choices{"npy", "pt", "word2vec", "walks"});

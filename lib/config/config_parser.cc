@@ -246,6 +246,11 @@ void validate_combinations(const ExperimentConfig& c) {
                                   "\" needs train.trainer = \"fused\" on experiment.device = "
                                   "\"cuda\" (half-precision tables are a GPU fast path)"));
   }
+  if (c.eval.task == "node_classification" && c.eval.labels.empty()) {
+    throw ConfigError(located(c.source_path, 0,
+                              "eval.labels: eval.task = \"node_classification\" needs a labels "
+                              "file (`node label ...`, `node label` or `node,label` lines)"));
+  }
   if (c.eval.task == "link_prediction" && c.eval.operators.empty()) {
     throw ConfigError(located(c.source_path, 0, "eval.operators: list at least one operator"));
   }
@@ -290,6 +295,10 @@ ExperimentConfig load_experiment_config(const std::string& path,
   if (!config.graph.path.empty() && std::filesystem::path(config.graph.path).is_relative()) {
     const auto base = std::filesystem::absolute(path).parent_path();
     config.graph.path = (base / config.graph.path).lexically_normal().string();
+  }
+  if (!config.eval.labels.empty() && std::filesystem::path(config.eval.labels).is_relative()) {
+    const auto base = std::filesystem::absolute(path).parent_path();
+    config.eval.labels = (base / config.eval.labels).lexically_normal().string();
   }
   return config;
 }

@@ -75,11 +75,17 @@ struct TrainSection {
 };
 
 struct EvalSection {
-  std::string task = "link_prediction";  // link_prediction | none
+  std::string task = "link_prediction";  // link_prediction | node_classification | none
   double test_fraction = 0.5;
   std::vector<std::string> operators = {"hadamard", "average", "weighted_l1", "weighted_l2"};
   double classifier_l2 = 1.0;
   int64_t split_seed = 1;
+  // node_classification: a labels file (relative paths resolve against the
+  // TOML file), the fraction of labelled nodes that trains, repeated splits.
+  std::string labels;
+  bool labels_header = false;
+  double train_fraction = 0.5;
+  int64_t repeats = 10;
 };
 
 struct ExportSection {

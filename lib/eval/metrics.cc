@@ -138,4 +138,39 @@ double mean_reciprocal_rank(const std::vector<double>& positive_scores,
   return sum / static_cast<double>(positive_scores.size());
 }
 
+F1Scores f1_scores(const std::vector<std::vector<int32_t>>& truth,
+                   const std::vector<std::vector<int32_t>>& predicted, int64_t num_labels) {
+  if (truth.size() != predicted.size()) throw Error("f1_scores: label sets of different lengths");
+  std::vector<int64_t> true_positives(num_labels), false_positives(num_labels),
+      false_negatives(num_labels);
+  for (size_t i = 0; i < truth.size(); ++i) {
+    const auto& t = truth[i];
+    const auto& p = predicted[i];
+    size_t a = 0, b = 0;
+    while (a < t.size() || b < p.size()) {  // merge the two sorted sets
+      if (b == p.size() || (a < t.size() && t[a] < p[b])) {
+        ++false_negatives[t[a++]];
+      } else if (a == t.size() || p[b] < t[a]) {
+        ++false_positives[p[b++]];
+      } else {
+        ++true_positives[t[a]];
+        ++a, ++b;
+      }
+    }
+  }
+  auto f1 = [](int64_t tp, int64_t fp, int64_t fn) {
+    const int64_t denominator = 2 * tp + fp + fn;
+    return denominator == 0 ? 0.0 : 2.0 * tp / static_cast<double>(denominator);
+  };
+  F1Scores scores;
+  int64_t tp = 0, fp = 0, fn = 0;
+  for (int64_t l = 0; l < num_labels; ++l) {
+    scores.macro += f1(true_positives[l], false_positives[l], false_negatives[l]);
+    tp += true_positives[l], fp += false_positives[l], fn += false_negatives[l];
+  }
+  scores.macro /= static_cast<double>(num_labels);
+  scores.micro = f1(tp, fp, fn);
+  return scores;
+}
+
 }  // namespace wb

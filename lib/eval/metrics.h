@@ -27,4 +27,15 @@ double hits_at_k(const std::vector<double>& positive_scores,
 double mean_reciprocal_rank(const std::vector<double>& positive_scores,
                             const std::vector<std::vector<double>>& negative_scores);
 
+// F1 of multi-label predictions as scikit-learn's f1_score: micro pools true
+// and false positives and negatives over all labels; macro averages each
+// label's F1 over all num_labels labels, a label never true nor predicted
+// counting 0 (sklearn's zero_division). Label sets must be sorted.
+struct F1Scores {
+  double micro = 0;
+  double macro = 0;
+};
+F1Scores f1_scores(const std::vector<std::vector<int32_t>>& truth,
+                   const std::vector<std::vector<int32_t>>& predicted, int64_t num_labels);
+
 }  // namespace wb

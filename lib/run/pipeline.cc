@@ -8,6 +8,7 @@
 
 #include "eval/link_prediction.h"
 #include "eval/link_split.h"
+#include "eval/node_classification.h"
 #include "graph/ecommerce_generator.h"
 #include "graph/edge_list_reader.h"
 #include "run/exporter.h"
@@ -150,6 +151,16 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
                         " held-out edges, training on the residual graph");
   }
   const Graph& train_graph = link_prediction ? split.train_graph : graph;
+  // Labels are read before any walk, so a bad file fails in seconds.
+  const bool node_classification = config.eval.task == "node_classification";
+  NodeLabels labels;
+  if (node_classification) {
+    labels = read_node_labels(config.eval.labels, graph, config.eval.labels_header);
+    recorder.score("node/labelled_nodes", static_cast<double>(labels.labelled_nodes()));
+    log_line(hooks, "labels: " + std::to_string(labels.labelled_nodes()) + " labelled nodes, " +
+                        std::to_string(labels.label_names.size()) + " labels" +
+                        (labels.multi_label() ? " (multi-label)" : ""));
+  }
   preprocess.stop();
   progress.throw_if_stopping();
 
@@ -189,6 +200,21 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     PhaseTimer eval_timer("eval", recorder, outcome, hooks);
     for (const auto& [key, value] :
          evaluate_link_prediction(embeddings, split, link_options(config.eval, context))) {
+      recorder.score(key, value);
+      outcome.scores[key] = value;
+    }
+    eval_timer.stop();
+  }
+
+  if (node_classification) {
+    PhaseTimer eval_timer("eval", recorder, outcome, hooks);
+    NodeClassificationOptions options;
+    options.train_fraction = config.eval.train_fraction;
+    options.repeats = config.eval.repeats;
+    options.seed = static_cast<uint64_t>(config.eval.split_seed);
+    options.classifier.l2 = config.eval.classifier_l2;
+    options.classifier.device = context.device;
+    for (const auto& [key, value] : evaluate_node_classification(embeddings, labels, options)) {
       recorder.score(key, value);
       outcome.scores[key] = value;
     }

@@ -1,0 +1,28 @@
+#pragma once
+// Node classification as in the node2vec paper (after DeepWalk): a random
+// fraction of the labelled nodes trains a one-vs-rest logistic regression on
+// their embeddings, the rest are predicted (each node gets as many labels as
+// it truly has), and Micro-/Macro-F1 are averaged over repeated splits.
+#include <map>
+#include <string>
+
+#include "core/matrix.h"
+#include "eval/node_labels.h"
+#include "eval/one_vs_rest.h"
+
+namespace wb {
+
+struct NodeClassificationOptions {
+  double train_fraction = 0.5;
+  int64_t repeats = 10;
+  uint64_t seed = 1;
+  OneVsRestOptions classifier;
+};
+
+// Returns "node/micro_f1", "node/macro_f1" (means over the repeats) and
+// their "_std", plus "node/labelled_nodes" and "node/labels". Throws
+// DataError when a split leaves no training or no test node.
+std::map<std::string, double> evaluate_node_classification(
+    const Matrix& embeddings, const NodeLabels& labels, const NodeClassificationOptions& options);
+
+}  // namespace wb

@@ -1,0 +1,117 @@
+// Node classification pieces on tiny cases with known answers: the labels
+// reader's formats and errors, F1 as scikit-learn computes it, the "k known"
+// prediction rule, and a one-vs-rest fit that must separate clean clusters.
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "core/errors.h"
+#include "core/random.h"
+#include "eval/metrics.h"
+#include "eval/node_classification.h"
+#include "eval/node_labels.h"
+#include "eval/one_vs_rest.h"
+#include "test_support.h"
+
+using namespace wb;
+
+namespace {
+
+Graph named_graph(const std::vector<std::string>& ids) {
+  Graph graph = test::make_graph(static_cast<int64_t>(ids.size()), {{0, 1}});
+  graph.node_ids = ids;
+  return graph;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  std::ofstream(name) << text;
+  return name;
+}
+
+}  // namespace
+
+TEST_CASE("labels files in the datasets' three formats", "[eval][labels]") {
+  const Graph graph = named_graph({"a", "b", "c", "d"});
+  const NodeLabels spaced =
+      read_node_labels(write_file("spaced.txt", "# comment\na 1 2\nb 2\n\nc 3 1\n"), graph);
+  REQUIRE(spaced.label_names == std::vector<std::string>{"1", "2", "3"});
+  REQUIRE(spaced.of_node[0] == std::vector<int32_t>{0, 1});
+  REQUIRE(spaced.of_node[2] == std::vector<int32_t>{0, 2});
+  REQUIRE(spaced.of_node[3].empty());
+  REQUIRE(spaced.labelled_nodes() == 3);
+  REQUIRE(spaced.multi_label());
+
+  // One `node,group` pair per line, repeated nodes accumulate, CRLF ends.
+  const NodeLabels csv = read_node_labels(write_file("pairs.csv", "a,x\r\nb,y\r\na,y\r\na,x\r\n"), graph);
+  REQUIRE(csv.of_node[0] == std::vector<int32_t>{0, 1});
+  REQUIRE(csv.of_node[1] == std::vector<int32_t>{1});
+
+  const NodeLabels single = read_node_labels(write_file("single.txt", "node label\na 7\nd 8\n"),
+                                             graph, /*header=*/true);
+  REQUIRE(!single.multi_label());
+  REQUIRE(single.label_names == std::vector<std::string>{"7", "8"});
+}
+
+TEST_CASE("labels naming unknown nodes or missing a label are refused with file and line",
+          "[eval][labels][bad-input]") {
+  const Graph graph = named_graph({"a", "b"});
+  REQUIRE_THROWS_WITH(read_node_labels(write_file("unknown.txt", "a 1\nzz 2\n"), graph),
+                      Catch::Contains("unknown.txt:2") && Catch::Contains("\"zz\"") &&
+                          Catch::Contains("not in the graph"));
+  REQUIRE_THROWS_WITH(read_node_labels(write_file("bare.txt", "a 1\nb\n"), graph),
+                      Catch::Contains("bare.txt:2") && Catch::Contains("at least one label"));
+  REQUIRE_THROWS_WITH(read_node_labels(write_file("empty.txt", "# nothing\n"), graph),
+                      Catch::Contains("no labelled node"));
+  REQUIRE_THROWS_AS(read_node_labels("no-such-labels.txt", graph), DataError);
+}
+
+TEST_CASE("F1 scores match scikit-learn's micro and macro averages", "[eval]") {
+  // sklearn: y_true = [[0], [1], [0, 2]], y_pred = [[0], [2], [0, 1]] over 3 labels
+  // micro: tp 2, fp 2, fn 2 -> 0.5; macro: label 0 F1 1, label 1 0, label 2 0 -> 1/3.
+  const F1Scores f1 = f1_scores({{0}, {1}, {0, 2}}, {{0}, {2}, {0, 1}}, 3);
+  REQUIRE(f1.micro == Approx(0.5));
+  REQUIRE(f1.macro == Approx(1.0 / 3.0));
+  // A label never true nor predicted counts 0 in the macro average.
+  const F1Scores unused = f1_scores({{0}, {1}}, {{0}, {1}}, 4);
+  REQUIRE(unused.micro == Approx(1.0));
+  REQUIRE(unused.macro == Approx(0.5));
+}
+
+TEST_CASE("each node is predicted as many labels as it truly has", "[eval]") {
+  Matrix scores(2, 4);
+  scores.values = {0.1f, 0.9f, 0.5f, -1.0f,  //
+                   2.0f, 2.0f, 0.0f, 3.0f};
+  const auto predicted = top_labels(scores, {2, 1});
+  REQUIRE(predicted[0] == std::vector<int32_t>{1, 2});
+  REQUIRE(predicted[1] == std::vector<int32_t>{3});
+}
+
+TEST_CASE("one-vs-rest classification separates clustered embeddings", "[eval]") {
+  // 3 clusters in 8 dimensions; cluster c carries label c, and cluster 2 also label 3.
+  const int per_cluster = 60;
+  Matrix embeddings(3 * per_cluster, 8);
+  NodeLabels labels;
+  labels.label_names = {"a", "b", "c", "d"};
+  labels.of_node.resize(3 * per_cluster);
+  Rng rng(3, 3);
+  for (int v = 0; v < 3 * per_cluster; ++v) {
+    const int cluster = v % 3;
+    for (int j = 0; j < 8; ++j) {
+      embeddings.row(v)[j] = (j == cluster ? 1.0f : 0.0f) + 0.2f * (rng.uniform_float() - 0.5f);
+    }
+    labels.of_node[v] = cluster == 2 ? std::vector<int32_t>{2, 3} : std::vector<int32_t>{cluster};
+  }
+  NodeClassificationOptions options;
+  options.repeats = 3;
+  const auto scores = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(scores.at("node/micro_f1") == Approx(1.0));
+  REQUIRE(scores.at("node/macro_f1") == Approx(1.0));
+  REQUIRE(scores.at("node/labelled_nodes") == 180);
+
+  // Random embeddings carry no signal: F1 far from perfect.
+  for (float& value : embeddings.values) value = rng.uniform_float();
+  const auto noise = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(noise.at("node/macro_f1") < 0.7);
+
+  options.train_fraction = 0.001;
+  REQUIRE_THROWS_AS(evaluate_node_classification(embeddings, labels, options), DataError);
+}
