@@ -1,13 +1,14 @@
 // Node classification pieces on tiny cases with known answers: the labels
 // reader's formats and errors, F1 as scikit-learn computes it, the "k known"
 // prediction rule, and a one-vs-rest fit that must separate clean clusters.
+#include "eval/node_classification.h"
+
 #include <catch2/catch.hpp>
 #include <fstream>
 
 #include "core/errors.h"
 #include "core/random.h"
 #include "eval/metrics.h"
-#include "eval/node_classification.h"
 #include "eval/node_labels.h"
 #include "eval/one_vs_rest.h"
 #include "test_support.h"
@@ -41,12 +42,13 @@ TEST_CASE("labels files in the datasets' three formats", "[eval][labels]") {
   REQUIRE(spaced.multi_label());
 
   // One `node,group` pair per line, repeated nodes accumulate, CRLF ends.
-  const NodeLabels csv = read_node_labels(write_file("pairs.csv", "a,x\r\nb,y\r\na,y\r\na,x\r\n"), graph);
+  const NodeLabels csv =
+      read_node_labels(write_file("pairs.csv", "a,x\r\nb,y\r\na,y\r\na,x\r\n"), graph);
   REQUIRE(csv.of_node[0] == std::vector<int32_t>{0, 1});
   REQUIRE(csv.of_node[1] == std::vector<int32_t>{1});
 
-  const NodeLabels single = read_node_labels(write_file("single.txt", "node label\na 7\nd 8\n"),
-                                             graph, /*header=*/true);
+  const NodeLabels single =
+      read_node_labels(write_file("single.txt", "node label\na 7\nd 8\n"), graph, /*header=*/true);
   REQUIRE(!single.multi_label());
   REQUIRE(single.label_names == std::vector<std::string>{"7", "8"});
 }

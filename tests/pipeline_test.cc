@@ -88,8 +88,7 @@ TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
   MemoryRecorder window;
   run_pipeline(config, context, window, {});
   const double window_auc = window.scores.at("link/hadamard/roc_auc");
-  WARN("Facebook Hadamard ROC-AUC, fused CPU trainer, negatives shared per window: "
-       << window_auc);
+  WARN("Facebook Hadamard ROC-AUC, fused CPU trainer, negatives shared per window: " << window_auc);
   REQUIRE(window_auc == Approx(auc).margin(0.01));
 }
 

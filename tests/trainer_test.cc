@@ -201,8 +201,7 @@ TEST_CASE("shared negatives train to the per-pair loss", "[train][fused]") {
     options.settings.negative_sharing = trainer == "fused" ? "window" : "batch";
     options.settings.negative_chunk = 64;
     const Matrix emb = make_trainer(trainer)->train(walks, 20, options, log_b, {}, shared);
-    INFO(trainer << ": independent " << independent.final_loss << ", shared "
-                 << shared.final_loss);
+    INFO(trainer << ": independent " << independent.final_loss << ", shared " << shared.final_loss);
     REQUIRE(shared.pairs == independent.pairs);
     REQUIRE(shared.final_loss == Approx(independent.final_loss).epsilon(0.15));
     // Still separates the communities (nodes 0-9 and 10-19).

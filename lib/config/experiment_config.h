@@ -67,11 +67,11 @@ struct TrainSection {
   // center shared by its whole window; batch (torch): k * chunk negatives per
   // chunk of pairs, scored as one matrix product.
   std::string negative_sharing = "none";
-  int64_t negative_chunk = 256;    // pairs sharing negatives with negative_sharing = "batch"
-  std::string storage = "fp32";    // fused CUDA tables: fp32 | bf16 | fp16 (fp32 arithmetic)
-  bool stochastic_rounding = true; // for bf16/fp16 storage
-  bool deterministic = false;      // fused: one thread / one warp, reproducible bit for bit
-  int64_t log_every = 100;  // steps between recorded loss points
+  int64_t negative_chunk = 256;     // pairs sharing negatives with negative_sharing = "batch"
+  std::string storage = "fp32";     // fused CUDA tables: fp32 | bf16 | fp16 (fp32 arithmetic)
+  bool stochastic_rounding = true;  // for bf16/fp16 storage
+  bool deterministic = false;       // fused: one thread / one warp, reproducible bit for bit
+  int64_t log_every = 100;          // steps between recorded loss points
 };
 
 struct EvalSection {
@@ -90,7 +90,7 @@ struct EvalSection {
 
 struct ExportSection {
   std::vector<std::string> formats = {"npy", "pt", "word2vec"};  // and "walks" (text corpus)
-  std::string directory;  // empty: runs/artifacts/run-<id>
+  std::string directory;                                         // empty: runs/artifacts/run-<id>
 };
 
 struct ExperimentConfig {

@@ -14,7 +14,8 @@ namespace wb {
 // with a positive sum.
 void build_alias(const double* weights, int64_t n, float* probability, int32_t* alias);
 
-WB_HOST_DEVICE inline int64_t draw_alias(const float* probability, const int32_t* alias, int64_t n, Rng& rng) {
+WB_HOST_DEVICE inline int64_t draw_alias(const float* probability, const int32_t* alias, int64_t n,
+                                         Rng& rng) {
   const auto slot = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
   return rng.uniform_float() < probability[slot] ? slot : alias[slot];
 }

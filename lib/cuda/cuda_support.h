@@ -36,11 +36,13 @@ class DeviceBuffer {
   }
   void upload(const T* host, size_t count) {
     resize(count);
-    if (count > 0) WB_CUDA_CHECK(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice));
+    if (count > 0)
+      WB_CUDA_CHECK(cudaMemcpy(data_, host, count * sizeof(T), cudaMemcpyHostToDevice));
   }
   void upload(const std::vector<T>& host) { upload(host.data(), host.size()); }
   void download(T* host, size_t count) const {
-    if (count > 0) WB_CUDA_CHECK(cudaMemcpy(host, data_, count * sizeof(T), cudaMemcpyDeviceToHost));
+    if (count > 0)
+      WB_CUDA_CHECK(cudaMemcpy(host, data_, count * sizeof(T), cudaMemcpyDeviceToHost));
   }
   void zero() {
     if (count_ > 0) WB_CUDA_CHECK(cudaMemset(data_, 0, count_ * sizeof(T)));
@@ -82,8 +84,9 @@ inline void require_device_memory(double bytes, const std::string& what) {
     std::snprintf(text, sizeof(text),
                   " needs %.2f GiB of GPU memory but only %.2f GiB of %.2f GiB are free",
                   bytes / (1 << 30), free_bytes / double(1 << 30), total_bytes / double(1 << 30));
-    throw ResourceError(what + text + " (use a smaller graph, fewer walks, bf16 storage or "
-                                      "experiment.device = \"cpu\")");
+    throw ResourceError(what + text +
+                        " (use a smaller graph, fewer walks, bf16 storage or "
+                        "experiment.device = \"cpu\")");
   }
 }
 

@@ -44,8 +44,8 @@ constexpr int64_t kPairsPerChunk = 1 << 14;
 void write_features(const Matrix& embeddings, const NodePair& pair, EdgeOperator op, float* out) {
   if (pair.u < 0 || pair.v < 0 || pair.u >= embeddings.rows || pair.v >= embeddings.rows) {
     throw DataError("edge features: pair (" + std::to_string(pair.u) + ", " +
-                    std::to_string(pair.v) + ") is outside the " +
-                    std::to_string(embeddings.rows) + " embedding rows");
+                    std::to_string(pair.v) + ") is outside the " + std::to_string(embeddings.rows) +
+                    " embedding rows");
   }
   const float* a = embeddings.row(pair.u);
   const float* b = embeddings.row(pair.v);

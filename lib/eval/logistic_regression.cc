@@ -100,12 +100,14 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
   for (int64_t i = 0; i < x.rows; ++i) targets.data_ptr<float>()[i] = static_cast<float>(y[i]);
   targets = targets.to(device);
   const at::Tensor mean = to_float_tensor(standardisation.mean).to(device);
-  const at::Tensor inverse_scale = at::reciprocal(to_float_tensor(standardisation.scale)).to(device);
+  const at::Tensor inverse_scale =
+      at::reciprocal(to_float_tensor(standardisation.scale)).to(device);
 
   // w lives in standardised units. Folding the standardisation into the
   // weights ((x - mean) / scale . w = x . (w / scale) - mean . (w / scale))
   // avoids a standardised copy of a feature matrix that can be gigabytes.
-  at::Tensor w = at::zeros({x.cols}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
+  at::Tensor w =
+      at::zeros({x.cols}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
   at::Tensor b = at::zeros({1}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
 

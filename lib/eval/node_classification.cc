@@ -43,10 +43,10 @@ std::map<std::string, double> evaluate_node_classification(
   const auto train_size = static_cast<size_t>(
       std::llround(options.train_fraction * static_cast<double>(labelled.size())));
   if (train_size == 0 || train_size >= labelled.size()) {
-    throw DataError("node classification: eval.train_fraction = " +
-                    std::to_string(options.train_fraction) + " of " +
-                    std::to_string(labelled.size()) +
-                    " labelled nodes leaves no training or no test node");
+    throw DataError(
+        "node classification: eval.train_fraction = " + std::to_string(options.train_fraction) +
+        " of " + std::to_string(labelled.size()) +
+        " labelled nodes leaves no training or no test node");
   }
   const auto num_labels = static_cast<int64_t>(labels.label_names.size());
   std::vector<double> micro, macro;
@@ -65,7 +65,8 @@ std::map<std::string, double> evaluate_node_classification(
     }
     OneVsRestClassifier classifier(options.classifier);
     classifier.fit(rows_of(embeddings, train), train_labels, num_labels);
-    const auto predicted = top_labels(classifier.decision_function(rows_of(embeddings, test)), counts);
+    const auto predicted =
+        top_labels(classifier.decision_function(rows_of(embeddings, test)), counts);
     const F1Scores f1 = f1_scores(test_labels, predicted, num_labels);
     micro.push_back(f1.micro);
     macro.push_back(f1.macro);

@@ -62,7 +62,8 @@ NodeLabels read_node_labels(const std::string& path, const Graph& graph, bool he
     }
     const auto node = node_index.find(fields[0]);
     if (node == node_index.end()) {
-      throw DataError(where("node \"" + fields[0] + "\" is not in the graph (labels must name "
+      throw DataError(where("node \"" + fields[0] +
+                            "\" is not in the graph (labels must name "
                             "node ids of the edge list)"));
     }
     for (size_t f = 1; f < fields.size(); ++f) {

@@ -48,10 +48,10 @@ void OneVsRestClassifier::fit(const Matrix& x, const std::vector<std::vector<int
     optimizer.zero_grad();
     const at::Tensor logits = at::addmm(b, inputs, w);
     // Summed over labels, averaged over rows: each label's own objective.
-    at::Tensor loss = at::binary_cross_entropy_with_logits(logits, targets, {}, {},
-                                                           at::Reduction::Sum) /
-                          static_cast<double>(x.rows) +
-                      penalty * (w * w).sum();
+    at::Tensor loss =
+        at::binary_cross_entropy_with_logits(logits, targets, {}, {}, at::Reduction::Sum) /
+            static_cast<double>(x.rows) +
+        penalty * (w * w).sum();
     loss.backward();
     return loss;
   };

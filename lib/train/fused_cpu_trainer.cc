@@ -98,8 +98,8 @@ class CenterUpdater {
   int64_t update(const NodeId* walk, int64_t length, int64_t position, uint64_t seed,
                  uint64_t stream, float lr, double& loss) {
     Rng rng = center_rng(seed, stream);
-    const int64_t reach = s_.dynamic_window ? 1 + static_cast<int64_t>(rng.below(s_.window))
-                                            : s_.window;
+    const int64_t reach =
+        s_.dynamic_window ? 1 + static_cast<int64_t>(rng.below(s_.window)) : s_.window;
     const int64_t first = std::max<int64_t>(0, position - reach);
     const int64_t last = std::min<int64_t>(length - 1, position + reach);
     const bool want_loss = measures_loss(position);
@@ -166,29 +166,28 @@ class FusedCpuTrainer : public Trainer {
         progress.update(phase, static_cast<int64_t>((epoch * total + done) * tokens_per_walk),
                         s.epochs * tokens_per_epoch);
       };
-      parallel_for_chunks(
-          walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
-          [&](int64_t begin, int64_t end) {
-            CenterUpdater updater(s, negatives, input, output);
-            int64_t pairs = 0, sampled = 0;
-            double sampled_loss = 0;
-            float lr = 0;
-            for (int64_t slot = begin; slot < end; ++slot) {
-              const int64_t walk_id = order(slot);
-              const NodeId* walk = walks.walk(walk_id);
-              const int64_t length = walk_length_of(walk, walks.walk_length);
-              lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
-              for (int64_t position = 0; position < length; ++position) {
-                const uint64_t stream =
-                    center_stream(epoch, walk_id, walks.walk_length, position);
-                const int64_t trained =
-                    updater.update(walk, length, position, options.seed, stream, lr, sampled_loss);
-                pairs += trained;
-                if (measures_loss(position)) sampled += trained;
-              }
-            }
-            log.add(pairs, sampled, sampled_loss, lr);
-          });
+      parallel_for_chunks(walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
+                          [&](int64_t begin, int64_t end) {
+                            CenterUpdater updater(s, negatives, input, output);
+                            int64_t pairs = 0, sampled = 0;
+                            double sampled_loss = 0;
+                            float lr = 0;
+                            for (int64_t slot = begin; slot < end; ++slot) {
+                              const int64_t walk_id = order(slot);
+                              const NodeId* walk = walks.walk(walk_id);
+                              const int64_t length = walk_length_of(walk, walks.walk_length);
+                              lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
+                              for (int64_t position = 0; position < length; ++position) {
+                                const uint64_t stream =
+                                    center_stream(epoch, walk_id, walks.walk_length, position);
+                                const int64_t trained = updater.update(
+                                    walk, length, position, options.seed, stream, lr, sampled_loss);
+                                pairs += trained;
+                                if (measures_loss(position)) sampled += trained;
+                              }
+                            }
+                            log.add(pairs, sampled, sampled_loss, lr);
+                          });
     }
     log.finish(learning_rate_at(s, 1.0));
     summary.pairs = log.pairs();

@@ -174,10 +174,10 @@ class FusedCudaTrainer : public Trainer {
           recorder.metric("train/learning_rate", step, last_lr);
           summary.final_loss = mean;
         }
-        progress.update("train",
-                        static_cast<int64_t>((epoch * walks.num_walks + launch.end_slot) *
-                                             tokens_per_walk),
-                        tokens_per_epoch * s.epochs);
+        progress.update(
+            "train",
+            static_cast<int64_t>((epoch * walks.num_walks + launch.end_slot) * tokens_per_walk),
+            tokens_per_epoch * s.epochs);
       }
     }
     summary.seconds =

@@ -92,8 +92,13 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
     const int64_t first = position > reach ? position - reach : 0;
     int64_t last = position + reach < length - 1 ? position + reach : length - 1;
     while (last > position && walk[last] < 0) --last;
-    const CenterPlan plan{walk,           position,        first, last - first, a.share_negatives,
-                          a.num_negatives, TargetDraws(a.seed, stream)};
+    const CenterPlan plan{walk,
+                          position,
+                          first,
+                          last - first,
+                          a.share_negatives,
+                          a.num_negatives,
+                          TargetDraws(a.seed, stream)};
     if (plan.contexts == 0) continue;
     const float lr = a.schedule.at(a.epoch * a.num_walks + slot, a.walks_total);
     const bool want_loss = measures_loss(position);
@@ -121,8 +126,10 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
           bool repeated = false;
 #pragma unroll
           for (int s = 0; s < r; ++s) repeated |= ids[s] == ids[r];
-          if (repeated) stale |= 1u << r;
-          else load_row<T, VEC>(output + static_cast<int64_t>(ids[r]) * d, lane, d, whole, rows[r]);
+          if (repeated)
+            stale |= 1u << r;
+          else
+            load_row<T, VEC>(output + static_cast<int64_t>(ids[r]) * d, lane, d, whole, rows[r]);
         }
       }
       for (int base = 0; base < count; base += kSlots) {
@@ -175,8 +182,10 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
             bool pending = false;  // the other slots' rows are not stored yet
 #pragma unroll
             for (int s = 0; s < kSlots; ++s) pending |= s != r && ids[s] == ids[r];
-            if (pending) stale |= 1u << r;
-            else load_row<T, VEC>(output + static_cast<int64_t>(ids[r]) * d, lane, d, whole, rows[r]);
+            if (pending)
+              stale |= 1u << r;
+            else
+              load_row<T, VEC>(output + static_cast<int64_t>(ids[r]) * d, lane, d, whole, rows[r]);
           }
         }
       }
@@ -191,8 +200,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
     if constexpr (ATOMIC) {
       add_to_row<VEC>(reinterpret_cast<float*>(center_pointer), lane, d, whole, center_change);
     } else {
-      store_row<T, VEC>(center_pointer, lane, d, whole, center_row, rounder,
-                        a.stochastic_rounding);
+      store_row<T, VEC>(center_pointer, lane, d, whole, center_row, rounder, a.stochastic_rounding);
     }
     pairs += plan.contexts;
     if (want_loss) sampled_pairs += plan.contexts;
@@ -220,8 +228,10 @@ void launch_with(const SgnsLaunch& launch, bool deterministic) {
   } else {
     // A persistent grid: every warp strides over the chunk's center positions.
     const int64_t warps_needed = (launch.end_slot - launch.first_slot) * launch.walk_length;
-    const int64_t blocks_needed = (warps_needed + kThreadsPerBlock / 32 - 1) / (kThreadsPerBlock / 32);
-    const int64_t blocks_allowed = (launch.max_warps + kThreadsPerBlock / 32 - 1) / (kThreadsPerBlock / 32);
+    const int64_t blocks_needed =
+        (warps_needed + kThreadsPerBlock / 32 - 1) / (kThreadsPerBlock / 32);
+    const int64_t blocks_allowed =
+        (launch.max_warps + kThreadsPerBlock / 32 - 1) / (kThreadsPerBlock / 32);
     const auto blocks = static_cast<unsigned>(std::max<int64_t>(
         1, std::min({blocks_needed, blocks_allowed, int64_t{sms} * blocks_per_sm})));
     sgns_kernel<T, VEC, DEPTH, ATOMIC><<<blocks, kThreadsPerBlock>>>(launch);
@@ -267,9 +277,12 @@ int prefetch_depth() {
 void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic) {
   const int depth = prefetch_depth();
   switch (storage) {
-    case SgnsStorage::kFp32: return launch_for_type<float>(launch, deterministic, depth);
-    case SgnsStorage::kBf16: return launch_for_type<__nv_bfloat16>(launch, deterministic, depth);
-    case SgnsStorage::kFp16: return launch_for_type<__half>(launch, deterministic, depth);
+    case SgnsStorage::kFp32:
+      return launch_for_type<float>(launch, deterministic, depth);
+    case SgnsStorage::kBf16:
+      return launch_for_type<__nv_bfloat16>(launch, deterministic, depth);
+    case SgnsStorage::kFp16:
+      return launch_for_type<__half>(launch, deterministic, depth);
   }
 }
 

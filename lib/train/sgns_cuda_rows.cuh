@@ -40,7 +40,7 @@ struct Rounder {
     const __half down = __float2half_rd(v), up = __float2half_ru(v);
     const float low = __half2float(down), high = __half2float(up);
     out = (high > low && static_cast<float>(bits()) * 0x1.0p-32f < (v - low) / (high - low)) ? up
-                                                                                            : down;
+                                                                                             : down;
   }
   __device__ void round(float v, float& out, bool) { out = v; }
 };

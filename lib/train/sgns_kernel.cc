@@ -42,8 +42,8 @@ sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t d
 #pragma omp simd
   for (int64_t d = 0; d < dimension; ++d) center_gradient[d] = 0.0f;
   for (int64_t t = 0; t < num_targets; ++t) {
-    loss += update_target(center, targets[t], dimension, t == 0 ? 1.0f : 0.0f, 1.0f,
-                          learning_rate, want_loss, center_gradient);
+    loss += update_target(center, targets[t], dimension, t == 0 ? 1.0f : 0.0f, 1.0f, learning_rate,
+                          want_loss, center_gradient);
   }
 #pragma omp simd
   for (int64_t d = 0; d < dimension; ++d) center[d] += center_gradient[d];

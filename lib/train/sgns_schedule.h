@@ -47,7 +47,8 @@ struct LearningRateSchedule {
 // order in which a warp's lanes resolve its negatives.
 WB_HOST_DEVICE inline uint64_t center_stream(int64_t epoch, int64_t walk, int64_t walk_length,
                                              int64_t position) {
-  return (static_cast<uint64_t>(epoch) << 44) + static_cast<uint64_t>(walk * walk_length + position);
+  return (static_cast<uint64_t>(epoch) << 44) +
+         static_cast<uint64_t>(walk * walk_length + position);
 }
 WB_HOST_DEVICE inline Rng center_rng(uint64_t seed, uint64_t stream) { return Rng(seed, stream); }
 // Random bits for target t of a center: two hashes of (center, t), as cheap as
@@ -78,7 +79,7 @@ WB_HOST_DEVICE inline bool measures_loss(int64_t position) { return (position & 
 struct NegativeTable {
   const float* probability = nullptr;
   const int32_t* alias = nullptr;
-  int64_t size = 0;       // 0: uniform over num_nodes
+  int64_t size = 0;  // 0: uniform over num_nodes
   int64_t num_nodes = 0;
   WB_HOST_DEVICE int32_t sample(Rng& rng) const {
     if (size == 0) return static_cast<int32_t>(rng.below(static_cast<uint64_t>(num_nodes)));
@@ -98,7 +99,8 @@ struct NegativeTable {
 #if defined(__CUDA_ARCH__)
     return __umul64hi(bits, static_cast<uint64_t>(n));
 #else
-    return static_cast<uint64_t>((static_cast<unsigned __int128>(bits) * static_cast<uint64_t>(n)) >> 64);
+    return static_cast<uint64_t>(
+        (static_cast<unsigned __int128>(bits) * static_cast<uint64_t>(n)) >> 64);
 #endif
   }
 };

@@ -169,8 +169,9 @@ class TorchTrainer : public Trainer {
       AutocastScope autocast(s.amp, device);
       const at::Tensor positive = (center_rows * context_rows).sum(1);
       const at::Tensor padded = at::constant_pad_nd(center_rows, {0, 0, 0, padding});
-      const at::Tensor negative = at::bmm(padded.view({chunks, chunk, dimension}),
-                                          negative_rows.view({chunks, chunk, dimension}).transpose(1, 2));
+      const at::Tensor negative =
+          at::bmm(padded.view({chunks, chunk, dimension}),
+                  negative_rows.view({chunks, chunk, dimension}).transpose(1, 2));
       at::Tensor negative_loss = -at::log_sigmoid(-negative.to(at::kFloat)).sum(2).view({-1});
       if (padding > 0) negative_loss = negative_loss.narrow(0, 0, pairs);
       loss = -at::log_sigmoid(positive.to(at::kFloat)).sum() +

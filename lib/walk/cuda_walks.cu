@@ -41,8 +41,10 @@ __device__ bool has_arc(const DeviceGraph& g, int32_t from, int32_t to) {
     const int64_t middle = (low + high) >> 1;
     const int32_t value = g.targets[middle];
     if (value == to) return true;
-    if (value < to) low = middle + 1;
-    else high = middle;
+    if (value < to)
+      low = middle + 1;
+    else
+      high = middle;
   }
   return false;
 }
@@ -79,7 +81,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
           double bias;
           do {
             next = g.targets[sample_arc(g, current, rng)];
-            bias = next == previous              ? p.return_weight
+            bias = next == previous             ? p.return_weight
                    : has_arc(g, next, previous) ? 1.0
                                                 : p.inout_weight;
           } while (rng.uniform() >= bias * p.acceptance_scale);
@@ -137,8 +139,7 @@ CudaWalkGenerator::CudaWalkGenerator(const Graph& graph, const WalkOptions& opti
   s.walks.resize(static_cast<size_t>(max_walks * options.walk_length));
   const double return_weight = 1.0 / options.p, inout_weight = 1.0 / options.q;
   const double max_weight = std::max({1.0, return_weight, inout_weight});
-  s.parameters = {options.walk_length, options.seed, return_weight, inout_weight,
-                  1.0 / max_weight};
+  s.parameters = {options.walk_length, options.seed, return_weight, inout_weight, 1.0 / max_weight};
 }
 
 CudaWalkGenerator::~CudaWalkGenerator() = default;

@@ -41,8 +41,9 @@ Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions
   if (options.device == "cuda") {
     const CudaWalkMethod method = sampler.cuda_method();
     if (method == CudaWalkMethod::kNone) {
-      throw ConfigError("walk.sampler: this sampler has no GPU kernel; use \"uniform\" or "
-                        "\"node2vec-rejection\" on experiment.device = \"cuda\"");
+      throw ConfigError(
+          "walk.sampler: this sampler has no GPU kernel; use \"uniform\" or "
+          "\"node2vec-rejection\" on experiment.device = \"cuda\"");
     }
     const int64_t num_walks = options.walks_per_node * graph.num_nodes();
     CudaWalkGenerator generator(graph, options, method, num_walks);

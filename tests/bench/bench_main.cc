@@ -106,9 +106,8 @@ void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_co
   const double k = static_cast<double>(options.settings.negatives);
   const double pairs_per_center =
       static_cast<double>(pairs) / static_cast<double>(walks.steps() + walks.num_walks);
-  const double rows_per_pair = std::string(sharing) == "window"
-                                   ? 1 + (1 + k) / pairs_per_center
-                                   : 1 + k + 1;
+  const double rows_per_pair =
+      std::string(sharing) == "window" ? 1 + (1 + k) / pairs_per_center : 1 + k + 1;
   const double bytes_per_pair = 2.0 * rows_per_pair * 128 * sizeof(float);
   state.counters["pairs_per_s"] = pairs_per_second;
   state.counters["bytes_per_pair"] = bytes_per_pair;

@@ -21,8 +21,7 @@ double device_bandwidth_gbs() {
   return gbs;
 }
 
-void BM_CudaWalk(benchmark::State& state, CudaWalkMethod method, double p, double q,
-                 bool large) {
+void BM_CudaWalk(benchmark::State& state, CudaWalkMethod method, double p, double q, bool large) {
   if (!cuda_device_usable()) return state.SkipWithError("no usable CUDA device");
   const Graph& graph = large ? large_graph() : seed_graph();
   WalkOptions options;
@@ -89,20 +88,20 @@ void BM_CudaTrain(benchmark::State& state, const char* storage, const char* shar
   unsetenv("WB_SGNS_ATOMIC");
 }
 
-#define WB_CUDA_WALK(name, method, p, q, large)                   \
-  BENCHMARK_CAPTURE(BM_CudaWalk, name, method, p, q, large)       \
-      ->Unit(benchmark::kMillisecond)                             \
-      ->UseManualTime()                                           \
+#define WB_CUDA_WALK(name, method, p, q, large)             \
+  BENCHMARK_CAPTURE(BM_CudaWalk, name, method, p, q, large) \
+      ->Unit(benchmark::kMillisecond)                       \
+      ->UseManualTime()                                     \
       ->Iterations(3);
 WB_CUDA_WALK(uniform, CudaWalkMethod::kUniform, 1.0, 1.0, false)
 WB_CUDA_WALK(node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0, false)
 WB_CUDA_WALK(Large_uniform, CudaWalkMethod::kUniform, 1.0, 1.0, true)
 WB_CUDA_WALK(Large_node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0, true)
 
-#define WB_CUDA_TRAIN(name, ...)                       \
-  BENCHMARK_CAPTURE(BM_CudaTrain, name, __VA_ARGS__)   \
-      ->Unit(benchmark::kMillisecond)                  \
-      ->UseManualTime()                                \
+#define WB_CUDA_TRAIN(name, ...)                     \
+  BENCHMARK_CAPTURE(BM_CudaTrain, name, __VA_ARGS__) \
+      ->Unit(benchmark::kMillisecond)                \
+      ->UseManualTime()                              \
       ->Iterations(1);
 // Rows are stored back (Hogwild) by default; "atomic" variants add fp32
 // updates in L2 (experimental). Rows in flight per warp: 1 or 2.

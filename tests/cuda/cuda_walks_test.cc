@@ -2,10 +2,11 @@
 // samplers, so their walks must equal the CPU's node for node; the CPU
 // samplers' transition frequencies are checked against the node2vec formula
 // (chi-square) in walk_test.cc, which this equality carries over to the GPU.
+#include "walk/cuda_walks.h"
+
 #include <catch2/catch.hpp>
 
 #include "graph/ecommerce_generator.h"
-#include "walk/cuda_walks.h"
 #include "walk/walk_sampler.h"
 
 using namespace wb;
@@ -28,8 +29,8 @@ Graph shop_graph(bool weighted, bool directed) {
   return build_graph(edges, build);
 }
 
-Walks walks_on(const std::string& device, const std::string& sampler, const Graph& graph,
-               double p, double q) {
+Walks walks_on(const std::string& device, const std::string& sampler, const Graph& graph, double p,
+               double q) {
   WalkOptions options;
   options.walks_per_node = 3;
   options.walk_length = 50;  // not a multiple of the 32-step output tile
@@ -84,7 +85,6 @@ TEST_CASE("the GPU walker refuses a graph that does not fit before allocating", 
   WalkOptions options;
   options.walk_length = 80;
   // 2^40 walks of 80 steps: 320 TiB of output.
-  REQUIRE_THROWS_AS(
-      CudaWalkGenerator(graph, options, CudaWalkMethod::kUniform, int64_t{1} << 40),
-      ResourceError);
+  REQUIRE_THROWS_AS(CudaWalkGenerator(graph, options, CudaWalkMethod::kUniform, int64_t{1} << 40),
+                    ResourceError);
 }

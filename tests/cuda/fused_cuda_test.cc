@@ -9,9 +9,9 @@
 #include <cstdlib>
 
 #include "../memory_recorder.h"
-#include "rounding_kernel.h"
 #include "config/experiment_config.h"
 #include "core/parallel.h"
+#include "rounding_kernel.h"
 #include "run/pipeline.h"
 #include "train/trainer.h"
 
@@ -88,8 +88,8 @@ TEST_CASE("single-warp fused CUDA equals one-thread fused CPU", "[cuda][fused]")
         const Trained gpu = train("cuda", s);
         unsetenv("WB_SGNS_PREFETCH");
         unsetenv("WB_SGNS_ATOMIC");
-        INFO("prefetch depth and update mode " << depth << ", dimension " << dimension << ", negative_sharing "
-                               << sharing);
+        INFO("prefetch depth and update mode " << depth << ", dimension " << dimension
+                                               << ", negative_sharing " << sharing);
         REQUIRE(gpu.summary.pairs == cpu.summary.pairs);
         // Values are O(0.1-1); only summation order (and expf) differ.
         REQUIRE(max_abs_difference(gpu.embeddings, cpu.embeddings) < 1e-3);
@@ -130,7 +130,8 @@ TEST_CASE("stochastic rounding keeps updates below half precision's resolution",
   for (const char* storage : {"bf16", "fp16"}) {
     INFO("storage " << storage);
     const double nearest = test::accumulate_in_storage(storage, false, 1.0f, 1e-4f, 1000, 1 << 16);
-    const double stochastic = test::accumulate_in_storage(storage, true, 1.0f, 1e-4f, 1000, 1 << 16);
+    const double stochastic =
+        test::accumulate_in_storage(storage, true, 1.0f, 1e-4f, 1000, 1 << 16);
     REQUIRE(nearest == 1.0);
     REQUIRE(stochastic == Approx(1.1).epsilon(0.005));
   }

@@ -21,8 +21,8 @@ __global__ void accumulate(T* values, int count, float start, float increment, i
 template <typename T>
 double run(bool stochastic, float start, float increment, int steps, int count) {
   DeviceBuffer<T> values(static_cast<size_t>(count));
-  accumulate<T><<<(count + 255) / 256, 256>>>(values.data(), count, start, increment, steps,
-                                              stochastic);
+  accumulate<T>
+      <<<(count + 255) / 256, 256>>>(values.data(), count, start, increment, steps, stochastic);
   WB_CUDA_CHECK(cudaGetLastError());
   std::vector<T> host(static_cast<size_t>(count));
   values.download(host.data(), host.size());
