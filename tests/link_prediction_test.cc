@@ -136,12 +136,21 @@ TEST_CASE("link prediction scores informative embeddings highly", "[eval]") {
   }
   const std::map<std::string, double> results =
       wb::evaluate_link_prediction(embeddings, split, wb::LinkPredictionOptions{});
-  CHECK(results.size() == 10);
+  CHECK(results.size() == 30);  // 5 methods x (AUC, AP, Hits@20/50/100, MRR)
+  wb::LinkPredictionOptions with_validation;
+  with_validation.validation_fraction = 0.3;
+  const auto validated = wb::evaluate_link_prediction(embeddings, split, with_validation);
+  CHECK(validated.size() == 35);
+  CHECK(validated.at("link/hadamard/val_roc_auc") > 0.9);
+  CHECK(validated.at("link/hadamard/roc_auc") == results.at("link/hadamard/roc_auc"));
   for (const char* method : {"average", "hadamard", "weighted_l1", "weighted_l2", "dot"}) {
     INFO(method);
-    REQUIRE(results.count(std::string("link/") + method + "/roc_auc") == 1);
-    REQUIRE(results.count(std::string("link/") + method + "/ap") == 1);
+    for (const char* metric : {"roc_auc", "ap", "hits@20", "hits@50", "hits@100", "mrr"}) {
+      REQUIRE(results.count(std::string("link/") + method + "/" + metric) == 1);
+    }
   }
+  // Separable scores rank nearly every positive first among 100 negatives.
+  CHECK(results.at("link/dot/mrr") > 0.5);
   CHECK(results.at("link/hadamard/roc_auc") > 0.9);
   CHECK(results.at("link/hadamard/ap") > 0.9);
   CHECK(results.at("link/dot/roc_auc") > 0.9);
@@ -166,12 +175,14 @@ TEST_CASE("link prediction is at chance for random embeddings", "[eval]") {
   options.operators = {wb::EdgeOperator::kHadamard};
   const std::map<std::string, double> results =
       wb::evaluate_link_prediction(embeddings, split, options);
-  CHECK(results.size() == 4);
+  CHECK(results.size() == 12);
   // About 900 test pairs: the AUC's standard deviation is about 0.02.
   CHECK(results.at("link/hadamard/roc_auc") > 0.42);
   CHECK(results.at("link/hadamard/roc_auc") < 0.58);
   CHECK(results.at("link/dot/roc_auc") > 0.42);
   CHECK(results.at("link/dot/roc_auc") < 0.58);
+  // At chance a positive ranks in the middle of 101: MRR near ln(101)/101 ~ 0.05.
+  CHECK(results.at("link/dot/mrr") < 0.15);
 
   wb::Matrix too_small(graph.num_nodes() - 1, 8);
   CHECK_THROWS_AS(wb::evaluate_link_prediction(too_small, split, options), wb::DataError);

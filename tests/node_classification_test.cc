@@ -104,7 +104,9 @@ TEST_CASE("one-vs-rest classification separates clustered embeddings", "[eval]")
   }
   NodeClassificationOptions options;
   options.repeats = 3;
+  options.validation_fraction = 0.25;
   const auto scores = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(scores.at("node/val_macro_f1") == Approx(1.0));
   REQUIRE(scores.at("node/micro_f1") == Approx(1.0));
   REQUIRE(scores.at("node/macro_f1") == Approx(1.0));
   REQUIRE(scores.at("node/labelled_nodes") == 180);

@@ -86,6 +86,10 @@ struct EvalSection {
   bool labels_header = false;
   double train_fraction = 0.5;
   int64_t repeats = 10;
+  // > 0: a validation score from the training part only (node classification:
+  // a share of the training nodes; link prediction: of the classifier's
+  // training pairs), for sweeps to select on without touching the test pairs.
+  double validation_fraction = 0;
 };
 
 struct ExportSection {

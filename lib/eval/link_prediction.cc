@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "core/random.h"
 #include "eval/metrics.h"
 
 namespace wb {
@@ -44,10 +45,55 @@ std::vector<double> dot_products(const Matrix& embeddings, const std::vector<Nod
   return scores;
 }
 
+// The classifier's training pairs split again (seeded shuffle): fit on one
+// part, score the other. The held pairs are edges of the residual graph, so
+// the walks saw them: the validation AUC runs high, but ranking settings by it
+// never touches the test pairs.
+struct Validation {
+  LabelledPairs fit, held;
+};
+
+Validation validation_split(const LinkSplit& split, double fraction) {
+  auto divide = [&](std::vector<NodePair> pairs, uint64_t stream, std::vector<NodePair>& fit,
+                    std::vector<NodePair>& held) {
+    Rng rng(0x7a11dULL, stream);
+    for (size_t i = pairs.size(); i > 1; --i) std::swap(pairs[i - 1], pairs[rng.below(i)]);
+    const auto held_size = static_cast<size_t>(fraction * static_cast<double>(pairs.size()));
+    if (held_size == 0 || held_size >= pairs.size()) {
+      throw DataError("link prediction: eval.validation_fraction leaves no pair to fit or to "
+                      "validate on");
+    }
+    held.assign(pairs.begin(), pairs.begin() + held_size);
+    fit.assign(pairs.begin() + held_size, pairs.end());
+  };
+  std::vector<NodePair> fit_edges, held_edges, fit_non_edges, held_non_edges;
+  divide(split.train_edges, 1, fit_edges, held_edges);
+  divide(split.train_non_edges, 2, fit_non_edges, held_non_edges);
+  return {label_pairs(fit_edges, fit_non_edges), label_pairs(held_edges, held_non_edges)};
+}
+
+// OGB's ranking view of the same scores: Hits@K of each positive against all
+// test negatives, and MRR of each positive against its own kMrrNegatives
+// negatives drawn (with a fixed seed) from the test negatives.
+constexpr int64_t kHitsAt[] = {20, 50, 100};
+constexpr int64_t kMrrNegatives = 100;
+
 void record(std::map<std::string, double>& results, const std::string& method,
             const std::vector<double>& scores, const std::vector<int>& labels) {
-  results["link/" + method + "/roc_auc"] = roc_auc(scores, labels);
-  results["link/" + method + "/ap"] = average_precision(scores, labels);
+  const std::string prefix = "link/" + method + "/";
+  results[prefix + "roc_auc"] = roc_auc(scores, labels);
+  results[prefix + "ap"] = average_precision(scores, labels);
+  std::vector<double> positives, negatives;
+  for (size_t i = 0; i < scores.size(); ++i) (labels[i] ? positives : negatives).push_back(scores[i]);
+  for (int64_t k : kHitsAt) {
+    results[prefix + "hits@" + std::to_string(k)] = hits_at_k(positives, negatives, k);
+  }
+  Rng rng(7, 0x3ee7ULL);
+  std::vector<std::vector<double>> drawn(positives.size(), std::vector<double>(kMrrNegatives));
+  for (auto& row : drawn) {
+    for (double& score : row) score = negatives[rng.below(negatives.size())];
+  }
+  results[prefix + "mrr"] = mean_reciprocal_rank(positives, drawn);
 }
 
 }  // namespace
@@ -71,6 +117,19 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       throw DataError("link prediction: the split has no training pairs for the edge classifier");
     }
     const LabelledPairs train = label_pairs(split.train_edges, split.train_non_edges);
+    if (options.validation_fraction > 0) {
+      const Validation v = validation_split(split, options.validation_fraction);
+      for (EdgeOperator op : options.operators) {
+        LogisticRegression classifier(options.classifier);
+        const int threads = options.classifier.threads;
+        classifier.fit(edge_features(embeddings, v.fit.pairs, op, threads), v.fit.labels);
+        results["link/" + name(op) + "/val_roc_auc"] = roc_auc(
+            classifier.decision_function(edge_features(embeddings, v.held.pairs, op, threads)),
+            v.held.labels);
+      }
+      results["link/dot/val_roc_auc"] = roc_auc(
+          dot_products(embeddings, v.held.pairs, options.classifier.threads), v.held.labels);
+    }
     for (EdgeOperator op : options.operators) {
       LogisticRegression classifier(options.classifier);
       const int threads = options.classifier.threads;

@@ -16,13 +16,17 @@ struct LinkPredictionOptions {
   std::vector<EdgeOperator> operators = all_edge_operators();
   bool include_dot_product = true;
   LogisticRegressionOptions classifier;
+  // > 0: also "link/<method>/val_roc_auc", from this share of the classifier's
+  // training pairs held out of its fit (for sweeps; the test pairs unused).
+  double validation_fraction = 0;
 };
 
 // For each operator, fits the classifier on the features of train_edges
 // (label 1) and train_non_edges (label 0) and ranks the test pairs by its
 // log-odds; the dot product ranks the test pairs directly. Returns
-// "link/<operator>/roc_auc" and "link/<operator>/ap" for each operator, and
-// "link/dot/roc_auc", "link/dot/ap". Throws DataError when the embedding has
+// "link/<operator>/roc_auc", "/ap", "/hits@20", "/hits@50", "/hits@100" and
+// "/mrr" (OGB's ranking metrics, MRR against 100 sampled test negatives per
+// positive) for each operator, and the same for "link/dot/". Throws DataError when the embedding has
 // fewer rows than the graph has nodes or the split has no training pairs.
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
                                                        const LinkSplit& split,

@@ -32,6 +32,24 @@ double standard_deviation(const std::vector<double>& values) {
   return std::sqrt(sum / static_cast<double>(values.size() - 1));
 }
 
+F1Scores fit_and_score(const Matrix& embeddings, const NodeLabels& labels,
+                       const std::vector<NodeId>& train, const std::vector<NodeId>& test,
+                       const OneVsRestOptions& classifier_options) {
+  const auto num_labels = static_cast<int64_t>(labels.label_names.size());
+  std::vector<std::vector<int32_t>> train_labels, test_labels;
+  std::vector<int64_t> counts;
+  for (NodeId v : train) train_labels.push_back(labels.of_node[v]);
+  for (NodeId v : test) {
+    test_labels.push_back(labels.of_node[v]);
+    counts.push_back(static_cast<int64_t>(labels.of_node[v].size()));
+  }
+  OneVsRestClassifier classifier(classifier_options);
+  classifier.fit(rows_of(embeddings, train), train_labels, num_labels);
+  const auto predicted =
+      top_labels(classifier.decision_function(rows_of(embeddings, test)), counts);
+  return f1_scores(test_labels, predicted, num_labels);
+}
+
 }  // namespace
 
 std::map<std::string, double> evaluate_node_classification(
@@ -43,40 +61,49 @@ std::map<std::string, double> evaluate_node_classification(
   const auto train_size = static_cast<size_t>(
       std::llround(options.train_fraction * static_cast<double>(labelled.size())));
   if (train_size == 0 || train_size >= labelled.size()) {
-    throw DataError(
-        "node classification: eval.train_fraction = " + std::to_string(options.train_fraction) +
-        " of " + std::to_string(labelled.size()) +
-        " labelled nodes leaves no training or no test node");
+    throw DataError("node classification: eval.train_fraction = " +
+                    std::to_string(options.train_fraction) + " of " +
+                    std::to_string(labelled.size()) +
+                    " labelled nodes leaves no training or no test node");
   }
-  const auto num_labels = static_cast<int64_t>(labels.label_names.size());
-  std::vector<double> micro, macro;
+  std::vector<double> micro, macro, validation_micro, validation_macro;
   for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
     std::vector<NodeId> order = labelled;
     Rng rng(options.seed, 0x5e1ec7ULL + static_cast<uint64_t>(repeat));
     for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
     const std::vector<NodeId> train(order.begin(), order.begin() + train_size);
     const std::vector<NodeId> test(order.begin() + train_size, order.end());
-    std::vector<std::vector<int32_t>> train_labels, test_labels;
-    std::vector<int64_t> counts;
-    for (NodeId v : train) train_labels.push_back(labels.of_node[v]);
-    for (NodeId v : test) {
-      test_labels.push_back(labels.of_node[v]);
-      counts.push_back(static_cast<int64_t>(labels.of_node[v].size()));
-    }
-    OneVsRestClassifier classifier(options.classifier);
-    classifier.fit(rows_of(embeddings, train), train_labels, num_labels);
-    const auto predicted =
-        top_labels(classifier.decision_function(rows_of(embeddings, test)), counts);
-    const F1Scores f1 = f1_scores(test_labels, predicted, num_labels);
+    const F1Scores f1 = fit_and_score(embeddings, labels, train, test, options.classifier);
     micro.push_back(f1.micro);
     macro.push_back(f1.macro);
+    if (options.validation_fraction > 0) {
+      // The model-selection score: the training nodes alone, split again, so
+      // a sweep that ranks by it never looks at the test nodes.
+      const auto fit_size = static_cast<size_t>(
+          std::llround((1.0 - options.validation_fraction) * static_cast<double>(train.size())));
+      if (fit_size == 0 || fit_size >= train.size()) {
+        throw DataError("node classification: eval.validation_fraction leaves no node to fit "
+                        "or to validate on");
+      }
+      const std::vector<NodeId> fit(train.begin(), train.begin() + fit_size);
+      const std::vector<NodeId> held(train.begin() + fit_size, train.end());
+      const F1Scores val = fit_and_score(embeddings, labels, fit, held, options.classifier);
+      validation_micro.push_back(val.micro);
+      validation_macro.push_back(val.macro);
+    }
   }
-  return {{"node/micro_f1", mean(micro)},
-          {"node/macro_f1", mean(macro)},
-          {"node/micro_f1_std", standard_deviation(micro)},
-          {"node/macro_f1_std", standard_deviation(macro)},
-          {"node/labelled_nodes", static_cast<double>(labelled.size())},
-          {"node/labels", static_cast<double>(num_labels)}};
+  std::map<std::string, double> scores = {
+      {"node/micro_f1", mean(micro)},
+      {"node/macro_f1", mean(macro)},
+      {"node/micro_f1_std", standard_deviation(micro)},
+      {"node/macro_f1_std", standard_deviation(macro)},
+      {"node/labelled_nodes", static_cast<double>(labelled.size())},
+      {"node/labels", static_cast<double>(labels.label_names.size())}};
+  if (!validation_macro.empty()) {
+    scores["node/val_micro_f1"] = mean(validation_micro);
+    scores["node/val_macro_f1"] = mean(validation_macro);
+  }
+  return scores;
 }
 
 }  // namespace wb

@@ -15,6 +15,9 @@ namespace wb {
 struct NodeClassificationOptions {
   double train_fraction = 0.5;
   int64_t repeats = 10;
+  // > 0: also fit on the rest of each split's training nodes and score this
+  // fraction of them, as "node/val_micro_f1" and "node/val_macro_f1".
+  double validation_fraction = 0;
   uint64_t seed = 1;
   OneVsRestOptions classifier;
 };

@@ -100,6 +100,7 @@ LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& co
   LinkPredictionOptions options;
   options.classifier.device = context.device;
   options.classifier.threads = context.threads;
+  options.validation_fraction = eval.validation_fraction;
   options.operators.clear();
   for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
   options.classifier.l2 = eval.classifier_l2;
@@ -211,6 +212,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     NodeClassificationOptions options;
     options.train_fraction = config.eval.train_fraction;
     options.repeats = config.eval.repeats;
+    options.validation_fraction = config.eval.validation_fraction;
     options.seed = static_cast<uint64_t>(config.eval.split_seed);
     options.classifier.l2 = config.eval.classifier_l2;
     options.classifier.device = context.device;
