@@ -75,6 +75,26 @@ TEST_CASE("bad settings name the file, line and key", "[config]") {
   REQUIRE_THROWS_AS(parse("[train]\ndimension = 10000000\n"), ConfigError);
 }
 
+TEST_CASE("a table header cut short by a comment is a syntax error, not a crash", "[config]") {
+  // Found by tools/fuzz.sh: toml++ 3.3.0 asserts on this input in debug builds.
+  REQUIRE_THROWS_WITH(parse("[#"), Contains("exp.toml:1") && Contains("TOML syntax error"));
+}
+
+TEST_CASE("non-ASCII characters outside strings are refused before toml++ reads them",
+          "[config]") {
+  // toml++ 3.3.0 reaches undefined behaviour on these (found by tools/fuzz.sh).
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \xe2\x80\x9cx\xe2\x80\x9d\n"),
+                      Contains("exp.toml:2") && Contains("non-ASCII") &&
+                          Contains("typographic quotes"));
+  REQUIRE_THROWS_WITH(parse("\xef\xb9\xbf"), Contains("exp.toml:1"));
+  // Inside strings and comments they are fine.
+  const auto config = parse(
+      "# caf\xc3\xa9\n[experiment]\nname = \"caf\xc3\xa9 \\\" \xc3\xa9\"\n"
+      "[graph]\npath = '\xc3\xa9'\n");
+  REQUIRE(config.experiment.name == "caf\xc3\xa9 \" \xc3\xa9");
+  REQUIRE(config.graph.path == "\xc3\xa9");
+}
+
 TEST_CASE("conflicting options are refused", "[config]") {
   REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\ngenerator = \"ecommerce\"\n"),
                       Contains("exactly one of graph.path"));

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Installs the programs some tests drive from outside the build: Debian's
 # `chromium`, which renders the HTML reports headless (tests/report_html_test.cc
-# skips that check with a warning when it is missing). Idempotent: does
-# nothing when chromium is already on PATH.
+# skips that check with a warning when it is missing), and `clang` for the
+# libFuzzer targets (tools/fuzz.sh). Idempotent.
 set -euo pipefail
 
 log() { echo "[test tools] $*" >&2; }
 
-if command -v chromium >/dev/null 2>&1; then
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v clang++ >/dev/null 2>&1 || missing+=(clang)  # libFuzzer, for tools/fuzz.sh
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  log "chromium is missing and there is no apt-get: the browser test will be skipped"
+  log "${missing[*]} missing and there is no apt-get: the browser test skips, fuzzing fails"
   exit 0
 fi
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
-log "installing chromium (headless rendering of the HTML reports)"
+log "installing ${missing[*]} (headless rendering of the HTML reports; libFuzzer)"
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test suite: set up, build, and run every test (Catch2 through CTest).
+# The test suite: set up, build, run every test (Catch2 through CTest), then
+# fuzz the parsers for a bounded number of executions.
 # Extra arguments go to ctest, e.g. -R walk.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,3 +9,7 @@ build_dir="$("$root/tools/build.sh")"
 export WORKBENCH_TORCH_PYTHONPATH="${WORKBENCH_TORCH_PYTHONPATH:-${WORKBENCH_CACHE:-$HOME/.cache/workbench}/torch-${WORKBENCH_TORCH_VERSION:-2.11.0}}"
 "$root/tools/install_test_tools.sh"
 ctest --test-dir "$build_dir" --output-on-failure -j "${WORKBENCH_JOBS:-2}" "$@"
+# A bounded fuzzing pass over the parsers (tools/fuzz.sh runs longer by hand).
+if [ $# -eq 0 ]; then
+  "$root/tools/fuzz.sh" --runs "${WORKBENCH_FUZZ_RUNS:-20000}" --time 120
+fi

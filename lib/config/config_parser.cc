@@ -10,6 +10,7 @@
 
 #include "config/config_fields.h"
 #include "config/experiment_config.h"
+#include "config/toml_precheck.h"
 #include "core/errors.h"
 
 namespace wb {
@@ -261,6 +262,7 @@ void validate_combinations(const ExperimentConfig& c) {
 ExperimentConfig parse_experiment_config(const std::string& toml_text,
                                          const std::string& source_name,
                                          const std::vector<std::string>& overrides) {
+  check_toml_characters(toml_text, source_name);
   toml::table root;
   try {
     root = toml::parse(toml_text, source_name);
