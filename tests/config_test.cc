@@ -80,12 +80,11 @@ TEST_CASE("a table header cut short by a comment is a syntax error, not a crash"
   REQUIRE_THROWS_WITH(parse("[#"), Contains("exp.toml:1") && Contains("TOML syntax error"));
 }
 
-TEST_CASE("non-ASCII characters outside strings are refused before toml++ reads them",
-          "[config]") {
+TEST_CASE("non-ASCII characters outside strings are refused before toml++ reads them", "[config]") {
   // toml++ 3.3.0 reaches undefined behaviour on these (found by tools/fuzz.sh).
-  REQUIRE_THROWS_WITH(parse("[graph]\npath = \xe2\x80\x9cx\xe2\x80\x9d\n"),
-                      Contains("exp.toml:2") && Contains("non-ASCII") &&
-                          Contains("typographic quotes"));
+  REQUIRE_THROWS_WITH(
+      parse("[graph]\npath = \xe2\x80\x9cx\xe2\x80\x9d\n"),
+      Contains("exp.toml:2") && Contains("non-ASCII") && Contains("typographic quotes"));
   REQUIRE_THROWS_WITH(parse("\xef\xb9\xbf"), Contains("exp.toml:1"));
   // Inside strings and comments they are fine.
   const auto config = parse(

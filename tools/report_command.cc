@@ -13,6 +13,7 @@
 #include "git_info.h"
 #include "report/compare_report.h"
 #include "report/comparison_runs.h"
+#include "report/paper_report.h"
 #include "report/report_files.h"
 #include "report/sweep_report.h"
 #include "run/environment.h"
@@ -38,6 +39,8 @@ struct ReportArgs {
   std::vector<int64_t> run_ids;
   // sweep
   std::string sweep_name;
+  // paper
+  std::string tables_directory = WORKBENCH_SOURCE_DIR "/../shared/datasets/tables";
 };
 
 std::string utc_timestamp() {
@@ -161,6 +164,16 @@ int report_sweep(const ReportArgs& args) {
   return 0;
 }
 
+int report_paper(const ReportArgs& args) {
+  RunStore store(args.store_path);
+  store.reap_dead_runs();
+  const std::vector<PaperScore> paper = read_paper_scores(args.tables_directory);
+  print_paths(write_report_files(
+      output_directory(args, "paper"), "node2vec paper: results",
+      [&](ReportDocument& document) { write_paper_report(store, paper, document); }));
+  return 0;
+}
+
 void add_common_options(CLI::App& command, ReportArgs& args) {
   command.add_option("--store", args.store_path, "Run store (SQLite file)")->capture_default_str();
   command.add_option("-o,--output", args.output_directory,
@@ -205,6 +218,13 @@ void add_report_command(CLI::App& app, int& exit_code, const std::string& comman
   runs->add_option("ids", args->run_ids, "Run ids")->required();
   add_common_options(*runs, *args);
   runs->callback([args, &exit_code] { exit_code = report_runs(*args); });
+
+  auto* paper = report->add_subcommand(
+      "paper", "The node2vec paper's tables against the runs of experiments/paper/*.toml");
+  paper->add_option("--tables", args->tables_directory, "The paper's CSV tables")
+      ->capture_default_str();
+  add_common_options(*paper, *args);
+  paper->callback([args, &exit_code] { exit_code = report_paper(*args); });
 
   auto* sweep = report->add_subcommand("sweep", "Leaderboard and charts of a sweep");
   sweep->add_option("name", args->sweep_name, "Sweep name")->required();

@@ -42,25 +42,29 @@ void check_toml_characters(const std::string& text, const std::string& source) {
         } else if (static_cast<unsigned char>(c) >= 0x80) {
           char hex[8];
           std::snprintf(hex, sizeof(hex), "0x%02X", static_cast<unsigned char>(c));
-          throw ConfigError(located(
-              source, line,
-              std::string("TOML syntax error: a non-ASCII character (first byte ") + hex +
-                  ") outside a quoted string or comment; typographic quotes pasted from a "
-                  "document are a common cause"));
+          throw ConfigError(
+              located(source, line,
+                      std::string("TOML syntax error: a non-ASCII character (first byte ") + hex +
+                          ") outside a quoted string or comment; typographic quotes pasted from a "
+                          "document are a common cause"));
         }
         break;
       case State::kComment:
         break;
       case State::kBasic:
-        if (c == '\\') ++i;  // an escape: the next character cannot end the string
-        else if (c == '"') state = State::kCode;
+        if (c == '\\')
+          ++i;  // an escape: the next character cannot end the string
+        else if (c == '"')
+          state = State::kCode;
         break;
       case State::kLiteral:
         if (c == '\'') state = State::kCode;
         break;
       case State::kMultiBasic:
-        if (c == '\\') ++i;
-        else if (starts_with(text, i, "\"\"\"")) state = State::kCode, i += 2;
+        if (c == '\\')
+          ++i;
+        else if (starts_with(text, i, "\"\"\""))
+          state = State::kCode, i += 2;
         break;
       case State::kMultiLiteral:
         if (starts_with(text, i, "'''")) state = State::kCode, i += 2;

@@ -60,8 +60,9 @@ Validation validation_split(const LinkSplit& split, double fraction) {
     for (size_t i = pairs.size(); i > 1; --i) std::swap(pairs[i - 1], pairs[rng.below(i)]);
     const auto held_size = static_cast<size_t>(fraction * static_cast<double>(pairs.size()));
     if (held_size == 0 || held_size >= pairs.size()) {
-      throw DataError("link prediction: eval.validation_fraction leaves no pair to fit or to "
-                      "validate on");
+      throw DataError(
+          "link prediction: eval.validation_fraction leaves no pair to fit or to "
+          "validate on");
     }
     held.assign(pairs.begin(), pairs.begin() + held_size);
     fit.assign(pairs.begin() + held_size, pairs.end());
@@ -84,7 +85,8 @@ void record(std::map<std::string, double>& results, const std::string& method,
   results[prefix + "roc_auc"] = roc_auc(scores, labels);
   results[prefix + "ap"] = average_precision(scores, labels);
   std::vector<double> positives, negatives;
-  for (size_t i = 0; i < scores.size(); ++i) (labels[i] ? positives : negatives).push_back(scores[i]);
+  for (size_t i = 0; i < scores.size(); ++i)
+    (labels[i] ? positives : negatives).push_back(scores[i]);
   for (int64_t k : kHitsAt) {
     results[prefix + "hits@" + std::to_string(k)] = hits_at_k(positives, negatives, k);
   }

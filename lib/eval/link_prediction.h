@@ -26,8 +26,8 @@ struct LinkPredictionOptions {
 // log-odds; the dot product ranks the test pairs directly. Returns
 // "link/<operator>/roc_auc", "/ap", "/hits@20", "/hits@50", "/hits@100" and
 // "/mrr" (OGB's ranking metrics, MRR against 100 sampled test negatives per
-// positive) for each operator, and the same for "link/dot/". Throws DataError when the embedding has
-// fewer rows than the graph has nodes or the split has no training pairs.
+// positive) for each operator, and the same for "link/dot/". Throws DataError when the embedding
+// has fewer rows than the graph has nodes or the split has no training pairs.
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
                                                        const LinkSplit& split,
                                                        const LinkPredictionOptions& options);

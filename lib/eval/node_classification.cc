@@ -61,10 +61,10 @@ std::map<std::string, double> evaluate_node_classification(
   const auto train_size = static_cast<size_t>(
       std::llround(options.train_fraction * static_cast<double>(labelled.size())));
   if (train_size == 0 || train_size >= labelled.size()) {
-    throw DataError("node classification: eval.train_fraction = " +
-                    std::to_string(options.train_fraction) + " of " +
-                    std::to_string(labelled.size()) +
-                    " labelled nodes leaves no training or no test node");
+    throw DataError(
+        "node classification: eval.train_fraction = " + std::to_string(options.train_fraction) +
+        " of " + std::to_string(labelled.size()) +
+        " labelled nodes leaves no training or no test node");
   }
   std::vector<double> micro, macro, validation_micro, validation_macro;
   for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
@@ -82,8 +82,9 @@ std::map<std::string, double> evaluate_node_classification(
       const auto fit_size = static_cast<size_t>(
           std::llround((1.0 - options.validation_fraction) * static_cast<double>(train.size())));
       if (fit_size == 0 || fit_size >= train.size()) {
-        throw DataError("node classification: eval.validation_fraction leaves no node to fit "
-                        "or to validate on");
+        throw DataError(
+            "node classification: eval.validation_fraction leaves no node to fit "
+            "or to validate on");
       }
       const std::vector<NodeId> fit(train.begin(), train.begin() + fit_size);
       const std::vector<NodeId> held(train.begin() + fit_size, train.end());

@@ -8,8 +8,8 @@ namespace {
 
 wb::Graph fixed_graph() {
   wb::Graph graph;
-  for (const char* id : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d",
-                         "e", "f"}) {
+  for (const char* id :
+       {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"}) {
     graph.node_ids.push_back(id);
   }
   graph.offsets.assign(graph.node_ids.size() + 1, 0);

@@ -1,0 +1,200 @@
+#include "report/paper_report.h"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/errors.h"
+#include "report/number_format.h"
+
+namespace wb {
+namespace {
+
+// Rows of a CSV with '#' comment lines; the first non-comment row is the header.
+std::vector<std::vector<std::string>> read_csv(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw DataError(located(path, 0, "cannot open the paper's table"));
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(file, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cells;
+    std::stringstream stream(line);
+    std::string cell;
+    while (std::getline(stream, cell, ',')) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+double cell_number(const std::string& path, const std::string& text) {
+  try {
+    return std::stod(text);
+  } catch (const std::exception&) {
+    throw DataError(located(path, 0, "expected a number, got \"" + text + "\""));
+  }
+}
+
+// Scores of the node2vec row (and, for table 4, the Hadamard operator).
+void add_row(const std::string& path, const std::vector<std::string>& header,
+             const std::vector<std::string>& row, size_t first_value, const std::string& metric,
+             std::vector<PaperScore>& out) {
+  static const std::map<std::string, std::string> our_names = {{"arxiv", "astroph"},
+                                                               {"facebook", "facebook"},
+                                                               {"blogcatalog", "blogcatalog"},
+                                                               {"ppi", "ppi"},
+                                                               {"wikipedia", "wikipedia"}};
+  for (size_t c = first_value; c < header.size() && c < row.size(); ++c) {
+    const auto name = our_names.find(header[c]);
+    if (name == our_names.end()) continue;
+    // The paper's link-prediction PPI is a larger graph than ours: not comparable.
+    if (metric == "link/hadamard/roc_auc" && name->second == "ppi") continue;
+    out.push_back({name->second, metric, cell_number(path, row[c])});
+  }
+}
+
+struct Group {
+  std::string settings;
+  std::vector<double> test, validation;
+  int64_t latest_run = 0;
+};
+
+double mean_of(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? NAN : sum / static_cast<double>(v.size());
+}
+
+double std_of(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  const double m = mean_of(v);
+  double sum = 0;
+  for (double x : v) sum += (x - m) * (x - m);
+  return std::sqrt(sum / static_cast<double>(v.size() - 1));
+}
+
+std::string validation_key(const std::string& metric) {
+  const size_t slash = metric.rfind('/');
+  return metric.substr(0, slash + 1) + "val_" + metric.substr(slash + 1);
+}
+
+std::string param(const RunDetails& run, const std::string& key) {
+  for (const auto& [k, v] : run.params) {
+    if (k == key) return v;
+  }
+  return "?";
+}
+
+// The shown group of one device: best mean validation score when the runs
+// carry one, else the group with the most runs (then the latest).
+const Group* chosen(const std::map<std::string, Group>& groups) {
+  const Group* best = nullptr;
+  for (const auto& [settings, group] : groups) {
+    if (best == nullptr) {
+      best = &group;
+      continue;
+    }
+    const double a = mean_of(group.validation), b = mean_of(best->validation);
+    if (!std::isnan(a) || !std::isnan(b)) {
+      if (std::isnan(b) || (!std::isnan(a) && a > b)) best = &group;
+    } else if (group.test.size() > best->test.size() ||
+               (group.test.size() == best->test.size() && group.latest_run > best->latest_run)) {
+      best = &group;
+    }
+  }
+  return best;
+}
+
+std::string cell(const Group* group) {
+  if (group == nullptr) return "not run";
+  return format_mean_std(mean_of(group->test), std_of(group->test),
+                         static_cast<int>(group->test.size()), 4) +
+         " (n=" + std::to_string(group->test.size()) + ")";
+}
+
+}  // namespace
+
+std::vector<PaperScore> read_paper_scores(const std::string& directory) {
+  std::vector<PaperScore> scores;
+  const std::string links = directory + "/node2vec_table4_link_prediction_auc.csv";
+  const auto link_rows = read_csv(links);
+  for (const auto& row : link_rows) {
+    if (row.size() > 2 && row[0] == "hadamard" && row[1] == "node2vec") {
+      add_row(links, link_rows.at(0), row, 2, "link/hadamard/roc_auc", scores);
+    }
+  }
+  const std::string nodes = directory + "/node2vec_table2_macro_f1.csv";
+  const auto node_rows = read_csv(nodes);
+  for (const auto& row : node_rows) {
+    if (!row.empty() && row[0] == "node2vec") {
+      add_row(nodes, node_rows.at(0), row, 1, "node/macro_f1", scores);
+    }
+  }
+  if (scores.empty()) throw DataError(located(directory, 0, "no node2vec rows in the tables"));
+  return scores;
+}
+
+ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper) {
+  ReportTable table;
+  table.header = {"dataset", "metric", "paper (node2vec)", "ours, CPU", "ours, GPU", "settings"};
+  table.align = {Align::kLeft,  Align::kLeft,  Align::kRight,
+                 Align::kRight, Align::kRight, Align::kLeft};
+  for (const PaperScore& reference : paper) {
+    RunFilter filter;
+    filter.experiment = "paper-" + reference.dataset;
+    filter.status = "finished";
+    std::map<std::string, std::map<std::string, Group>> by_device;
+    for (const RunSummary& summary : store.list_runs(filter)) {
+      const auto test = summary.scores.find(reference.metric);
+      if (test == summary.scores.end()) continue;
+      const auto run = store.find_run(summary.id);
+      if (!run) continue;
+      const std::string device = summary.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
+      const std::string settings =
+          "p=" + param(*run, "walk.p") + " q=" + param(*run, "walk.q") + ", " +
+          param(*run, "train.trainer") + ", k=" + param(*run, "train.negatives") + " negatives " +
+          param(*run, "train.negative_sharing") + ", " + param(*run, "train.storage") + ", " +
+          param(*run, "train.epochs") + " epoch(s)";
+      // Runs group by every setting but the seed and bookkeeping, so runs that
+      // differ anywhere else (a classifier, a learning rate) are never averaged.
+      std::string key;
+      for (const auto& [name, value] : run->params) {
+        if (name == "experiment.seed" || name == "experiment.threads" ||
+            name == "experiment.device" || name.rfind("export.", 0) == 0) {
+          continue;
+        }
+        key += name + "=" + value + "\n";
+      }
+      Group& group = by_device[device][key];
+      group.settings = settings;
+      group.test.push_back(test->second);
+      const auto validation = summary.scores.find(validation_key(reference.metric));
+      if (validation != summary.scores.end()) group.validation.push_back(validation->second);
+      group.latest_run = std::max(group.latest_run, summary.id);
+    }
+    const Group* cpu = by_device.count("cpu") ? chosen(by_device["cpu"]) : nullptr;
+    const Group* gpu = by_device.count("cuda") ? chosen(by_device["cuda"]) : nullptr;
+    std::string settings = cpu ? "CPU: " + cpu->settings : "";
+    if (gpu) settings += std::string(settings.empty() ? "" : "; ") + "GPU: " + gpu->settings;
+    char paper_value[32];
+    std::snprintf(paper_value, sizeof(paper_value), "%.4f", reference.value);
+    table.rows.push_back(
+        {reference.dataset, reference.metric, paper_value, cell(cpu), cell(gpu), settings});
+  }
+  return table;
+}
+
+void write_paper_report(const RunStore& store, const std::vector<PaperScore>& paper,
+                        ReportDocument& document) {
+  document.heading("The node2vec paper's results against ours");
+  document.paragraph(
+      "Paper: Grover & Leskovec, node2vec, KDD 2016, Tables 2 and 4 (node2vec with p, q "
+      "tuned). Ours: finished runs of experiments/paper/<dataset>.toml (experiment "
+      "\"paper-<dataset>\"), mean ± std over runs of one setting; where a p, q sweep ran, the "
+      "setting with the best validation score (never the test score). Link prediction on PPI is "
+      "left out: the paper's PPI for it is a larger graph.");
+  document.table(paper_results_table(store, paper));
+}
+
+}  // namespace wb

@@ -1,0 +1,32 @@
+#pragma once
+// The node2vec paper's tables against our runs: for each dataset the paper's
+// node2vec score (read from the CSV tables in ../shared/datasets/tables) and
+// ours from the finished runs of experiment "paper-<dataset>", on the CPU and
+// on the GPU, as mean ± std over the runs of one setting. Where runs used
+// several settings (a p, q sweep), the setting with the best validation score
+// is shown, never the best test score.
+#include <string>
+#include <vector>
+
+#include "report/report_document.h"
+#include "store/run_store.h"
+
+namespace wb {
+
+struct PaperScore {
+  std::string dataset;  // our name: facebook, astroph, ppi, blogcatalog, wikipedia
+  std::string metric;   // our score key, e.g. "node/macro_f1"
+  double value = 0;     // the paper's node2vec number
+};
+
+// Reads node2vec_table2_macro_f1.csv and node2vec_table4_link_prediction_auc.csv
+// (Hadamard row) from `directory`. Throws DataError naming a missing file or a
+// malformed row.
+std::vector<PaperScore> read_paper_scores(const std::string& directory);
+
+ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper);
+
+void write_paper_report(const RunStore& store, const std::vector<PaperScore>& paper,
+                        ReportDocument& document);
+
+}  // namespace wb

@@ -1,0 +1,71 @@
+// The paper report: the paper's numbers read from its CSV tables, ours from
+// the store, one setting per device chosen by validation score, never test.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "core/errors.h"
+#include "report/paper_report.h"
+#include "store/run_store.h"
+
+using namespace wb;
+
+namespace {
+
+int64_t add_run(RunStore& store, const std::string& p, double test, double validation,
+                const std::string& device = "cpu", int64_t seed = 1) {
+  RunStart start;
+  start.experiment = "paper-ppi";
+  start.device = device;
+  start.seed = seed;
+  start.params = {{"experiment.seed", std::to_string(seed)},
+                  {"walk.p", p},
+                  {"walk.q", "1"},
+                  {"train.trainer", "fused"},
+                  {"train.negatives", "5"}};
+  const int64_t id = store.begin_run(start);
+  auto recorder = store.recorder(id);
+  recorder->score("node/macro_f1", test);
+  recorder->score("node/val_macro_f1", validation);
+  recorder->flush();
+  store.finish_run(id, RunStatus::kFinished);
+  return id;
+}
+
+}  // namespace
+
+TEST_CASE("the paper report shows the setting with the best validation score", "[report]") {
+  std::filesystem::remove("paper.db");
+  RunStore store("paper.db");
+  // p = 4 has the best test score but the worse validation score: not shown.
+  add_run(store, "0.5", 0.20, 0.30, "cpu", 1);
+  add_run(store, "0.5", 0.22, 0.32, "cpu", 2);
+  add_run(store, "4", 0.25, 0.10);
+  add_run(store, "1", 0.18, 0.2, "cuda:0");
+  const std::vector<PaperScore> paper = {{"ppi", "node/macro_f1", 0.1791},
+                                         {"wikipedia", "node/macro_f1", 0.1552}};
+  const ReportTable table = paper_results_table(store, paper);
+  REQUIRE(table.rows.size() == 2);
+  REQUIRE(table.rows[0][2] == "0.1791");
+  REQUIRE(table.rows[0][3] == "0.2100 ± 0.0141 (n=2)");
+  REQUIRE(table.rows[0][4] == "0.1800 (n=1)");
+  REQUIRE_THAT(table.rows[0][5], Catch::Contains("CPU: p=0.5") && Catch::Contains("GPU: p=1"));
+  REQUIRE(table.rows[1][3] == "not run");
+}
+
+TEST_CASE("the paper's tables are read from their CSV files", "[report]") {
+  std::filesystem::create_directories("tables");
+  std::ofstream("tables/node2vec_table2_macro_f1.csv")
+      << "# comment\nmethod,blogcatalog,ppi,wikipedia\ndeepwalk,0.2,0.1,0.1\n"
+         "node2vec,0.2581,0.1791,0.1552\n";
+  std::ofstream("tables/node2vec_table4_link_prediction_auc.csv")
+      << "operator,method,facebook,ppi,arxiv\nhadamard,deepwalk,0.9,0.7,0.9\n"
+         "hadamard,node2vec,0.9680,0.7719,0.9366\naverage,node2vec,0.7,0.7,0.7\n";
+  const auto scores = read_paper_scores("tables");
+  REQUIRE(scores.size() == 5);  // PPI link prediction is another graph: left out
+  REQUIRE(scores[0].dataset == "facebook");
+  REQUIRE(scores[0].value == Approx(0.968));
+  REQUIRE(scores[1].dataset == "astroph");
+  REQUIRE(scores[2].metric == "node/macro_f1");
+  REQUIRE_THROWS_AS(read_paper_scores("no-such-tables"), DataError);
+}
