@@ -23,6 +23,7 @@ struct RunArgs {
   std::string store_path = kDefaultStorePath;
   bool quiet = false;
   std::string command_line;
+  int64_t resume_id = 0;
 };
 
 void print_scores(const RunOutcome& outcome) {
@@ -45,12 +46,32 @@ int run_experiment(const RunArgs& args) {
   if (!args.device.empty()) overrides.push_back("experiment.device=\"" + args.device + "\"");
   if (args.threads >= 0) overrides.push_back("experiment.threads=" + std::to_string(args.threads));
   RunRequest request;
-  request.config = load_experiment_config(args.experiment_path, overrides);
-  request.config_path = args.experiment_path;
-  request.origin = describe_origin(args.command_line, args.store_path);
-
   RunStore store(args.store_path);
   store.reap_dead_runs();
+  if (args.resume_id > 0) {
+    // The run's own resolved config, as stored: the same graph, walks and settings.
+    if (!args.experiment_path.empty() || !args.overrides.empty() || !args.device.empty()) {
+      throw ConfigError(
+          "--resume takes the run's stored config: no experiment file, --set or "
+          "--device with it");
+    }
+    const auto run = store.find_run(args.resume_id);
+    if (!run) {
+      throw ConfigError("--resume " + std::to_string(args.resume_id) + ": no such run in " +
+                        store.path());
+    }
+    request.config = parse_experiment_config(run->config_toml, run->config_path, overrides);
+    request.config.experiment.name = run->summary.experiment;
+    request.config_path = run->config_path;
+    request.resume_run_id = args.resume_id;
+  } else {
+    if (args.experiment_path.empty()) {
+      throw ConfigError("workbench run: give an experiment file, or --resume RUN_ID");
+    }
+    request.config = load_experiment_config(args.experiment_path, overrides);
+    request.config_path = args.experiment_path;
+  }
+  request.origin = describe_origin(args.command_line, args.store_path);
   install_stop_handlers();
   TerminalProgress terminal(args.quiet);
   PipelineHooks hooks;
@@ -64,9 +85,10 @@ int run_experiment(const RunArgs& args) {
   };
   const auto announce = [&](const RunResult& started) {
     if (args.quiet) return;
-    std::fprintf(stderr, "run %lld: %s on %s, %d threads\n", static_cast<long long>(started.run_id),
-                 request.config.experiment.name.c_str(), started.context.device.c_str(),
-                 started.context.threads);
+    std::fprintf(stderr, "run %lld: %s on %s, %d threads%s\n",
+                 static_cast<long long>(started.run_id), request.config.experiment.name.c_str(),
+                 started.context.device.c_str(), started.context.threads,
+                 started.context.resume ? " (resumed)" : "");
   };
   const RunResult result = execute_run(store, request, hooks, announce);
   terminal.finish_line();
@@ -81,7 +103,10 @@ int run_experiment(const RunArgs& args) {
       return 0;
     }
     case RunStatus::kInterrupted:
-      std::fprintf(stderr, "run %lld interrupted; marked so in %s\n", id, store.path().c_str());
+      std::fprintf(stderr,
+                   "run %lld interrupted; marked so in %s (continue it with: workbench run "
+                   "--resume %lld)\n",
+                   id, store.path().c_str(), id);
       return 130;
     default:
       std::fprintf(stderr, "error: %s\nrun %lld marked failed in %s\n", result.message.c_str(), id,
@@ -96,7 +121,10 @@ void add_run_command(CLI::App& app, int& exit_code, const std::string& command_l
   auto args = std::make_shared<RunArgs>();
   args->command_line = command_line;
   auto* run = app.add_subcommand("run", "Run one experiment file and record it in the run store");
-  run->add_option("experiment", args->experiment_path, "Experiment TOML file")->required();
+  run->add_option("experiment", args->experiment_path, "Experiment TOML file");
+  run->add_option("--resume", args->resume_id,
+                  "Continue an interrupted, crashed or failed run from its last checkpoint "
+                  "(train.checkpoint_every; Ctrl-C always writes one)");
   run->add_option("--set", args->overrides,
                   "Override a setting, e.g. --set train.dimension=64 (repeatable)")
       ->allow_extra_args(false);

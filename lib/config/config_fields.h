@@ -87,6 +87,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("stochastic_rounding", c.train.stochastic_rounding);
   v.field("deterministic", c.train.deterministic);
   v.field("log_every", c.train.log_every, IntRange{1, 1'000'000'000});
+  v.field("checkpoint_every", c.train.checkpoint_every, IntRange{0, 100'000});
 
   v.section("eval");
   v.field("task", c.eval.task, Choices{"link_prediction", "node_classification", "none"});

@@ -72,6 +72,9 @@ struct TrainSection {
   bool stochastic_rounding = true;  // for bf16/fp16 storage
   bool deterministic = false;       // fused: one thread / one warp, reproducible bit for bit
   int64_t log_every = 100;          // steps between recorded loss points
+  // Epochs between checkpoints (0: only when interrupted), in the run's
+  // artifact folder, for `workbench run --resume`.
+  int64_t checkpoint_every = 0;
 };
 
 struct EvalSection {

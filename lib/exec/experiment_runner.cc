@@ -76,7 +76,11 @@ RunResult execute_run(RunStore& store, const RunRequest& request, const Pipeline
   result.context.device = resolve_device(config.experiment.device);
   result.context.threads = resolve_thread_count(config.experiment.threads);
   RunStart start = describe_start(request, result.context);
-  if (request.sweep_id == 0) {
+  if (request.resume_run_id != 0) {
+    store.resume_run(request.resume_run_id);
+    result.run_id = request.resume_run_id;
+    result.context.resume = true;
+  } else if (request.sweep_id == 0) {
     result.run_id = store.begin_run(start);
   } else {
     start.sweep_id = request.sweep_id;

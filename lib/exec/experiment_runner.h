@@ -31,6 +31,9 @@ struct RunRequest {
   // instead of begun, and runs only when this caller gets the claim.
   int64_t sweep_id = 0;
   std::string trial_key;
+  // Set to continue an interrupted, crashed or failed run (same id) from its
+  // last training checkpoint; config must be the run's stored config.
+  int64_t resume_run_id = 0;
   int max_attempts = 3;
   // Lets the caller watch what the run records (a sweep's early stopping):
   // given the store's recorder, returns one that forwards to it.

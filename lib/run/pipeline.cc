@@ -187,6 +187,9 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   train_options.device = context.device;
   train_options.threads = context.threads;
   train_options.seed = static_cast<uint64_t>(config.experiment.seed);
+  const std::string checkpoint_path =
+      context.artifact_directory.empty() ? "" : context.artifact_directory + "/checkpoint.bin";
+  train_options.checkpoint = {checkpoint_path, config.train.checkpoint_every, context.resume};
   auto trainer = make_trainer(config.train.trainer);
   const Matrix embeddings = trainer->train(walks, train_graph.num_nodes(), train_options, recorder,
                                            progress, outcome.train);
@@ -231,6 +234,8 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   }
   recorder.score("resources/peak_memory_mib", peak_memory_mib());
   recorder.flush();
+  // A finished run needs no checkpoint; it is as large as the tables.
+  if (!checkpoint_path.empty()) std::filesystem::remove(checkpoint_path);
   return outcome;
 }
 

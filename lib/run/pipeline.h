@@ -17,6 +17,9 @@ struct RunContext {
   std::string device = "cpu";      // resolved: cpu | cuda
   int threads = 1;                 // resolved: > 0
   std::string artifact_directory;  // exports go here; empty: no export
+  // Continue from artifact_directory/checkpoint.bin when it exists (a
+  // resumed run); checkpoints are written there either way.
+  bool resume = false;
 };
 
 struct PipelineHooks {

@@ -113,6 +113,30 @@ void RunStore::finish_run(int64_t run_id, RunStatus status, const std::string& m
   });
 }
 
+void RunStore::resume_run(int64_t run_id) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  in_transaction(*db_, TransactionMode::kWrite, [&] {
+    Statement query(*db_, "SELECT status FROM runs WHERE id = ?1");
+    query.bind_int64(1, run_id);
+    if (!query.step()) throw Error(no_such_run(path_, run_id));
+    const std::string current = query.column_text(0);
+    if (current != "interrupted" && current != "crashed" && current != "failed") {
+      throw Error(located(path_, 0,
+                          "run " + std::to_string(run_id) + " is " + current +
+                              ": only interrupted, crashed or failed runs can be resumed"));
+    }
+    const std::string now = utc_timestamp();
+    Statement update(*db_,
+                     "UPDATE runs SET status = 'running', ended_at = NULL, message = '', "
+                     "heartbeat_at = ?2, host = ?3, pid = ?4 WHERE id = ?1");
+    update.bind_int64(1, run_id)
+        .bind_text(2, now)
+        .bind_text(3, host_name())
+        .bind_int64(4, getpid());
+    update.run();
+  });
+}
+
 void RunStore::heartbeat(int64_t run_id) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   int changed = 0;

@@ -151,6 +151,10 @@ class RunStore {
   // failed or was interrupted. Throws wb::Error for kRunning, an unknown run
   // or a run that has already ended.
   void finish_run(int64_t run_id, RunStatus status, const std::string& message = "");
+  // Marks an interrupted, crashed or failed run running again, owned by this
+  // process (a resumed run keeps its id, records and artifacts). Throws Error
+  // for a run that is running or finished.
+  void resume_run(int64_t run_id);
 
   // Marks the run alive now, for tools that look for stale runs.
   void heartbeat(int64_t run_id);

@@ -154,10 +154,14 @@ class FusedCpuTrainer : public Trainer {
     const int64_t walks_total = walks.num_walks * s.epochs;
     const int threads = s.deterministic ? 1 : options.threads;
     const int64_t tokens_per_epoch = walks.steps() + walks.num_walks;
+    const CheckpointKey key{"fused", num_nodes, s.dimension, options.seed};
+    const int64_t first_epoch = resume_from_checkpoint(options, key, input, output);
+    if (first_epoch > 0)
+      recorder.score("train/resumed_from_epoch", static_cast<double>(first_epoch));
     LossLog log(recorder, s);
     const auto started = std::chrono::steady_clock::now();
 
-    for (int64_t epoch = 0; epoch < s.epochs; ++epoch) {
+    for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       const WalkPermutation order = make_walk_permutation(walks.num_walks, options.seed, epoch);
       Progress epoch_progress = progress;
       // Reported in tokens, like the torch trainer: walks done scaled by tokens per walk.
@@ -166,28 +170,40 @@ class FusedCpuTrainer : public Trainer {
         progress.update(phase, static_cast<int64_t>((epoch * total + done) * tokens_per_walk),
                         s.epochs * tokens_per_epoch);
       };
-      parallel_for_chunks(walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
-                          [&](int64_t begin, int64_t end) {
-                            CenterUpdater updater(s, negatives, input, output);
-                            int64_t pairs = 0, sampled = 0;
-                            double sampled_loss = 0;
-                            float lr = 0;
-                            for (int64_t slot = begin; slot < end; ++slot) {
-                              const int64_t walk_id = order(slot);
-                              const NodeId* walk = walks.walk(walk_id);
-                              const int64_t length = walk_length_of(walk, walks.walk_length);
-                              lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
-                              for (int64_t position = 0; position < length; ++position) {
-                                const uint64_t stream =
-                                    center_stream(epoch, walk_id, walks.walk_length, position);
-                                const int64_t trained = updater.update(
-                                    walk, length, position, options.seed, stream, lr, sampled_loss);
-                                pairs += trained;
-                                if (measures_loss(position)) sampled += trained;
+      try {
+        parallel_for_chunks(walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
+                            [&](int64_t begin, int64_t end) {
+                              CenterUpdater updater(s, negatives, input, output);
+                              int64_t pairs = 0, sampled = 0;
+                              double sampled_loss = 0;
+                              float lr = 0;
+                              for (int64_t slot = begin; slot < end; ++slot) {
+                                const int64_t walk_id = order(slot);
+                                const NodeId* walk = walks.walk(walk_id);
+                                const int64_t length = walk_length_of(walk, walks.walk_length);
+                                lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
+                                for (int64_t position = 0; position < length; ++position) {
+                                  const uint64_t stream =
+                                      center_stream(epoch, walk_id, walks.walk_length, position);
+                                  const int64_t trained =
+                                      updater.update(walk, length, position, options.seed, stream,
+                                                     lr, sampled_loss);
+                                  pairs += trained;
+                                  if (measures_loss(position)) sampled += trained;
+                                }
                               }
-                            }
-                            log.add(pairs, sampled, sampled_loss, lr);
-                          });
+                              log.add(pairs, sampled, sampled_loss, lr);
+                            });
+      } catch (const Interrupted&) {
+        // The workers have stopped: the tables are consistent, the epoch is not done.
+        if (options.checkpoint.enabled()) {
+          save_checkpoint(options.checkpoint.path, key, {epoch, input, output});
+        }
+        throw;
+      }
+      if (options.checkpoint.due_after(epoch)) {
+        save_checkpoint(options.checkpoint.path, key, {epoch + 1, input, output});
+      }
     }
     log.finish(learning_rate_at(s, 1.0));
     summary.pairs = log.pairs();

@@ -93,18 +93,34 @@ class FusedCudaTrainer : public Trainer {
     DeviceBuffer<int32_t> device_walks;
     device_walks.upload(walks.nodes);
 
-    const Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
+    Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
+    Matrix initial_output(num_nodes, s.dimension);  // zeros: +0.0 in bf16 and fp16 alike
+    const CheckpointKey key{"fused-cuda-" + s.storage, num_nodes, s.dimension, options.seed};
+    const int64_t first_epoch = resume_from_checkpoint(options, key, initial, initial_output);
+    if (first_epoch > 0)
+      recorder.score("train/resumed_from_epoch", static_cast<double>(first_epoch));
     DeviceBuffer<float> input32, output32;
     DeviceBuffer<uint16_t> input16, output16;
     if (storage == SgnsStorage::kFp32) {
       input32.upload(initial.values);
-      output32.resize(initial.values.size());
-      output32.zero();
+      output32.upload(initial_output.values);
     } else {
       upload_half_table(initial.values, storage, input16);
-      output16.resize(initial.values.size());
-      output16.zero();  // +0.0 in bf16 and fp16 alike
+      upload_half_table(initial_output.values, storage, output16);
     }
+    // Both tables back in fp32, for checkpoints and the result.
+    auto download = [&](bool output_table) {
+      Matrix table(num_nodes, s.dimension);
+      if (storage == SgnsStorage::kFp32) {
+        (output_table ? output32 : input32).download(table.values.data(), table.values.size());
+      } else {
+        table.values = from_half_table(output_table ? output16 : input16, storage);
+      }
+      return table;
+    };
+    auto checkpoint = [&](int64_t epochs_done) {
+      save_checkpoint(options.checkpoint.path, key, {epochs_done, download(false), download(true)});
+    };
     DeviceBuffer<double> loss_sum(1);
     DeviceBuffer<unsigned long long> counters(2);  // sampled pairs, pairs
 
@@ -146,11 +162,15 @@ class FusedCudaTrainer : public Trainer {
     WB_CUDA_CHECK(cudaDeviceSynchronize());
     const auto started = std::chrono::steady_clock::now();
     double last_lr = s.learning_rate;
-    for (int64_t epoch = 0; epoch < s.epochs; ++epoch) {
+    for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       launch.epoch = epoch;
       launch.order = make_walk_permutation(walks.num_walks, options.seed, epoch);
       for (int64_t first = 0; first < walks.num_walks; first += chunk) {
-        progress.throw_if_stopping();
+        if (progress.stopping()) {
+          // Between launches the tables are consistent; this epoch is not done.
+          if (options.checkpoint.enabled()) checkpoint(epoch);
+          throw Interrupted();
+        }
         launch.first_slot = first;
         launch.end_slot = std::min(walks.num_walks, first + chunk);
         loss_sum.zero();
@@ -179,18 +199,13 @@ class FusedCudaTrainer : public Trainer {
             static_cast<int64_t>((epoch * walks.num_walks + launch.end_slot) * tokens_per_walk),
             tokens_per_epoch * s.epochs);
       }
+      if (options.checkpoint.due_after(epoch)) checkpoint(epoch + 1);
     }
     summary.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     summary.steps = summary.pairs / s.batch_size;
 
-    Matrix embeddings(num_nodes, s.dimension);
-    if (storage == SgnsStorage::kFp32) {
-      input32.download(embeddings.values.data(), embeddings.values.size());
-    } else {
-      embeddings.values = from_half_table(input16, storage);
-    }
-    return embeddings;
+    return download(false);
   }
 };
 

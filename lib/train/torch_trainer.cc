@@ -69,9 +69,16 @@ class TorchTrainer : public Trainer {
     negatives->prepare(walks, num_nodes, s.negative_exponent);
 
     Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
-    input_ = at::from_blob(initial.values.data(), {num_nodes, s.dimension}, at::kFloat).to(device);
-    if (device.is_cpu()) input_ = input_.clone();  // from_blob does not own `initial`
-    output_ = at::zeros({num_nodes, s.dimension}, at::TensorOptions(at::kFloat).device(device));
+    Matrix initial_output(num_nodes, s.dimension);
+    const CheckpointKey key{"torch", num_nodes, s.dimension, options.seed};
+    const int64_t first_epoch = resume_from_checkpoint(options, key, initial, initial_output);
+    if (first_epoch > 0)
+      recorder.score("train/resumed_from_epoch", static_cast<double>(first_epoch));
+    // from_blob does not own the matrices: clone (CPU) or copy to the device.
+    input_ = at::from_blob(initial.values.data(), {num_nodes, s.dimension}, at::kFloat)
+                 .to(device, /*non_blocking=*/false, /*copy=*/true);
+    output_ = at::from_blob(initial_output.values.data(), {num_nodes, s.dimension}, at::kFloat)
+                  .to(device, /*non_blocking=*/false, /*copy=*/true);
     // +1 for the positive column, -1 for the negatives: log sigmoid(sign * score).
     signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));
     signs_.index_put_({0, 0}, 1.0f);
@@ -84,13 +91,22 @@ class TorchTrainer : public Trainer {
     std::vector<int64_t> targets;
     at::Tensor interval_loss = at::zeros({}, at::TensorOptions(at::kDouble).device(device));
     int64_t interval_pairs = 0;
-    int64_t tokens_before_epoch = 0;
+    int64_t tokens_per_epoch = 0;
+    for (NodeId node : walks.nodes) tokens_per_epoch += node != Walks::kNoNode;
+    int64_t tokens_before_epoch = first_epoch * tokens_per_epoch;
     int64_t total_tokens = 0;
-    for (int64_t epoch = 0; epoch < s.epochs; ++epoch) {
+    for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       PairBatcher batcher(walks, s.window, s.dynamic_window, options.seed, epoch);
       total_tokens = batcher.tokens_total() * s.epochs;
       while (batcher.next(s.batch_size, batch)) {
-        progress.throw_if_stopping();
+        if (progress.stopping()) {
+          // A step is atomic here: the tables hold every finished step.
+          if (options.checkpoint.enabled()) {
+            save_checkpoint(options.checkpoint.path, key,
+                            {epoch, to_matrix(input_), to_matrix(output_)});
+          }
+          throw Interrupted();
+        }
         const int64_t tokens_done = tokens_before_epoch + batcher.tokens_done();
         const double lr = learning_rate_at(
             s, static_cast<double>(tokens_done) / static_cast<double>(total_tokens));
@@ -119,6 +135,10 @@ class TorchTrainer : public Trainer {
         progress.update("train", tokens_done, total_tokens);
       }
       tokens_before_epoch += batcher.tokens_total();
+      if (options.checkpoint.due_after(epoch)) {
+        save_checkpoint(options.checkpoint.path, key,
+                        {epoch + 1, to_matrix(input_), to_matrix(output_)});
+      }
     }
     if (interval_pairs > 0) {
       summary.final_loss = record_loss(recorder, summary.steps, learning_rate_at(s, 1.0),

@@ -36,6 +36,16 @@ std::vector<std::string> trainer_names() { return registry().names(); }
 
 std::unique_ptr<Trainer> make_trainer(const std::string& name) { return registry().make(name); }
 
+int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key, Matrix& input,
+                               Matrix& output) {
+  if (!options.checkpoint.resume) return 0;
+  auto checkpoint = load_checkpoint(options.checkpoint.path, key);
+  if (!checkpoint) return 0;
+  input = std::move(checkpoint->input);
+  output = std::move(checkpoint->output);
+  return checkpoint->epochs_done;
+}
+
 double learning_rate_at(const TrainSection& settings, double fraction_done) {
   if (settings.lr_schedule == "constant") return settings.learning_rate;
   const double remaining =

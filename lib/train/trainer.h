@@ -10,6 +10,7 @@
 #include "core/matrix.h"
 #include "core/progress.h"
 #include "run/recorder.h"
+#include "train/checkpoint.h"
 #include "walk/walk_sampler.h"
 
 namespace wb {
@@ -19,6 +20,7 @@ struct TrainOptions {
   std::string device = "cpu";  // resolved: cpu | cuda
   int threads = 1;
   uint64_t seed = 42;
+  CheckpointPlan checkpoint;   // off unless a path is set
 };
 
 struct TrainSummary {
@@ -36,10 +38,16 @@ class Trainer {
                        Recorder& recorder, const Progress& progress, TrainSummary& summary) = 0;
 };
 
-// Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel). Throws ConfigError
+// Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel,
+// or the CUDA kernel on device "cuda"). Throws ConfigError
 // naming train.trainer otherwise.
 std::unique_ptr<Trainer> make_trainer(const std::string& name);
 std::vector<std::string> trainer_names();
+
+// The checkpoint's epoch to start from (0 without one), loading its tables
+// into `input` and `output` when options.checkpoint.resume finds a file.
+int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key,
+                               Matrix& input, Matrix& output);
 
 // word2vec's schedule: linear decay from the initial rate to initial * final_fraction.
 double learning_rate_at(const TrainSection& settings, double fraction_done);

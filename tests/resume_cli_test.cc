@@ -1,0 +1,161 @@
+// Interrupted and killed runs continue from their last checkpoint with
+// `workbench run --resume`: the same run id, the store consistent throughout.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "store/run_store.h"
+#include "test_support.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+using wb::test::run_workbench;
+
+namespace {
+
+const char* kExperiment = R"(
+[experiment]
+name = "resumable"
+device = "cpu"
+threads = 2
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = 4000
+items = 300
+categories = 6
+[walk]
+sampler = "uniform"
+walks_per_node = 4
+walk_length = 20
+[train]
+trainer = "fused"
+dimension = 16
+window = 4
+epochs = 12
+checkpoint_every = 1
+[eval]
+operators = ["hadamard"]
+[export]
+formats = ["npy"]
+)";
+
+pid_t start_run(const std::string& experiment, const std::string& store_path) {
+  const pid_t child = fork();
+  if (child == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(WB_WORKBENCH_BINARY, WB_WORKBENCH_BINARY, "run", experiment.c_str(), "--store",
+          store_path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return child;
+}
+
+bool wait_for(const std::string& path) {
+  for (int i = 0; i < 600; ++i) {
+    if (std::filesystem::exists(path)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+double score(const std::string& store_path, const std::string& key) {
+  RunStore store(store_path);
+  const auto runs = store.list_runs();
+  const auto found = runs.at(0).scores.find(key);
+  return found == runs.at(0).scores.end() ? -1 : found->second;
+}
+
+}  // namespace
+
+TEST_CASE("a run killed mid-training resumes from its checkpoint", "[cli][resume]") {
+  test::TempDir dir;
+  const auto experiment = dir.write("resumable.toml", kExperiment);
+  const auto store_path = dir.file("runs/workbench.db");
+  const auto checkpoint = dir.file("runs/artifacts/run-1/checkpoint.bin");
+  const pid_t child = start_run(experiment, store_path);
+  REQUIRE(wait_for(checkpoint));  // at least one epoch done
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+
+  // The next command notices the dead process: no run is left looking alive.
+  const auto list = run_workbench("runs list --store " + store_path);
+  REQUIRE(list.exit_code == 0);
+  {
+    RunStore store(store_path);
+    REQUIRE(store.list_runs().at(0).status == "crashed");
+  }
+  const auto resumed = run_workbench("run --resume 1 --store " + store_path);
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  REQUIRE_THAT(resumed.output, Contains("run 1 finished"));
+  RunStore store(store_path);
+  const auto runs = store.list_runs();
+  REQUIRE(runs.size() == 1);  // the same run, not a new one
+  REQUIRE(runs.at(0).status == "finished");
+  REQUIRE(score(store_path, "train/resumed_from_epoch") >= 1);
+  REQUIRE(score(store_path, "link/hadamard/roc_auc") > 0.55);
+  REQUIRE_FALSE(std::filesystem::exists(checkpoint));  // removed once finished
+
+  // A finished run is not resumed again.
+  const auto again = run_workbench("run --resume 1 --store " + store_path);
+  REQUIRE(again.exit_code != 0);
+  REQUIRE_THAT(again.output, Contains("only interrupted, crashed or failed runs"));
+}
+
+TEST_CASE("Ctrl-C writes a last checkpoint that --resume continues from", "[cli][resume]") {
+  test::TempDir dir;
+  std::string text = kExperiment;
+  text.replace(text.find("checkpoint_every = 1"), 20, "checkpoint_every = 0");
+  const auto experiment = dir.write("resumable.toml", text);
+  const auto store_path = dir.file("runs/workbench.db");
+  const pid_t child = start_run(experiment, store_path);
+  // Interrupt once the run is recorded and a moment later (graph and walks take
+  // well under a second; the 12 epochs several seconds).
+  bool running = false;
+  for (int i = 0; i < 600 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!std::filesystem::exists(store_path)) continue;
+    RunStore store(store_path);
+    const auto runs = store.list_runs();
+    running = !runs.empty() && runs[0].status == "running";
+  }
+  REQUIRE(running);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  kill(child, SIGINT);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(WEXITSTATUS(status) == 130);
+  REQUIRE(std::filesystem::exists(dir.file("runs/artifacts/run-1/checkpoint.bin")));
+  {
+    RunStore store(store_path);
+    REQUIRE(store.list_runs().at(0).status == "interrupted");
+  }
+  const auto resumed = run_workbench("run --resume 1 --store " + store_path);
+  INFO(resumed.output);
+  REQUIRE(resumed.exit_code == 0);
+  RunStore store(store_path);
+  REQUIRE(store.list_runs().at(0).status == "finished");
+}
+
+TEST_CASE("--resume refuses what it cannot resume", "[cli][resume][bad-input]") {
+  test::TempDir dir;
+  const auto store_path = dir.file("runs/workbench.db");
+  const auto missing = run_workbench("run --resume 7 --store " + store_path);
+  REQUIRE(missing.exit_code != 0);
+  REQUIRE_THAT(missing.output, Contains("no such run"));
+  const auto mixed = run_workbench("run x.toml --resume 7 --store " + store_path);
+  REQUIRE(mixed.exit_code != 0);
+  REQUIRE_THAT(mixed.output, Contains("--resume takes the run's stored config"));
+  const auto neither = run_workbench("run --store " + store_path);
+  REQUIRE(neither.exit_code != 0);
+  REQUIRE_THAT(neither.output, Contains("--resume RUN_ID"));
+}
