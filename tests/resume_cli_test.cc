@@ -146,7 +146,7 @@ TEST_CASE("Ctrl-C writes a last checkpoint that --resume continues from", "[cli]
   REQUIRE(store.list_runs().at(0).status == "finished");
 }
 
-TEST_CASE("--resume refuses what it cannot resume", "[cli][resume][bad-input]") {
+TEST_CASE("run with --resume refuses what it cannot resume", "[cli][resume][bad-input]") {
   test::TempDir dir;
   const auto store_path = dir.file("runs/workbench.db");
   const auto missing = run_workbench("run --resume 7 --store " + store_path);

@@ -46,8 +46,8 @@ int run_experiment(const RunArgs& args) {
   if (!args.device.empty()) overrides.push_back("experiment.device=\"" + args.device + "\"");
   if (args.threads >= 0) overrides.push_back("experiment.threads=" + std::to_string(args.threads));
   RunRequest request;
-  RunStore store(args.store_path);
-  store.reap_dead_runs();
+  // Configs are checked before the store is opened: a bad file leaves no store behind.
+  std::unique_ptr<RunStore> store;
   if (args.resume_id > 0) {
     // The run's own resolved config, as stored: the same graph, walks and settings.
     if (!args.experiment_path.empty() || !args.overrides.empty() || !args.device.empty()) {
@@ -55,10 +55,16 @@ int run_experiment(const RunArgs& args) {
           "--resume takes the run's stored config: no experiment file, --set or "
           "--device with it");
     }
-    const auto run = store.find_run(args.resume_id);
+    if (!std::filesystem::exists(args.store_path)) {
+      throw ConfigError("--resume " + std::to_string(args.resume_id) +
+                        ": no such run (no store at " + args.store_path + ")");
+    }
+    store = std::make_unique<RunStore>(args.store_path);
+    store->reap_dead_runs();
+    const auto run = store->find_run(args.resume_id);
     if (!run) {
       throw ConfigError("--resume " + std::to_string(args.resume_id) + ": no such run in " +
-                        store.path());
+                        store->path());
     }
     request.config = parse_experiment_config(run->config_toml, run->config_path, overrides);
     request.config.experiment.name = run->summary.experiment;
@@ -70,6 +76,8 @@ int run_experiment(const RunArgs& args) {
     }
     request.config = load_experiment_config(args.experiment_path, overrides);
     request.config_path = args.experiment_path;
+    store = std::make_unique<RunStore>(args.store_path);
+    store->reap_dead_runs();
   }
   request.origin = describe_origin(args.command_line, args.store_path);
   install_stop_handlers();
@@ -90,7 +98,7 @@ int run_experiment(const RunArgs& args) {
                  started.context.device.c_str(), started.context.threads,
                  started.context.resume ? " (resumed)" : "");
   };
-  const RunResult result = execute_run(store, request, hooks, announce);
+  const RunResult result = execute_run(*store, request, hooks, announce);
   terminal.finish_line();
   const auto id = static_cast<long long>(result.run_id);
   switch (result.status) {
@@ -99,18 +107,18 @@ int run_experiment(const RunArgs& args) {
       double seconds = 0;
       for (const auto& entry : result.outcome.timings) seconds += entry.second;
       std::printf("run %lld finished in %.1f s; stored in %s, artifacts in %s\n", id, seconds,
-                  store.path().c_str(), result.context.artifact_directory.c_str());
+                  store->path().c_str(), result.context.artifact_directory.c_str());
       return 0;
     }
     case RunStatus::kInterrupted:
       std::fprintf(stderr,
                    "run %lld interrupted; marked so in %s (continue it with: workbench run "
                    "--resume %lld)\n",
-                   id, store.path().c_str(), id);
+                   id, store->path().c_str(), id);
       return 130;
     default:
       std::fprintf(stderr, "error: %s\nrun %lld marked failed in %s\n", result.message.c_str(), id,
-                   store.path().c_str());
+                   store->path().c_str());
       return 1;
   }
 }
