@@ -1,7 +1,6 @@
 #include "eval/logistic_regression.h"
 
 #include <ATen/ATen.h>
-#include <torch/optim/lbfgs.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +8,7 @@
 
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "eval/lbfgs_options.h"
 
 namespace wb {
 namespace {
@@ -111,13 +111,7 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
   at::Tensor b = at::zeros({1}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
 
-  torch::optim::LBFGS optimizer({w, b}, torch::optim::LBFGSOptions(1.0)
-                                            .max_iter(options_.max_iterations)
-                                            .max_eval(options_.max_iterations * 2)
-                                            .tolerance_grad(1e-6)
-                                            .tolerance_change(1e-10)
-                                            .history_size(20)
-                                            .line_search_fn("strong_wolfe"));
+  torch::optim::LBFGS optimizer({w, b}, classifier_lbfgs_options(options_.max_iterations));
   auto closure = [&]() {
     optimizer.zero_grad();
     const at::Tensor raw_w = w * inverse_scale;

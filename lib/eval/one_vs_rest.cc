@@ -1,13 +1,13 @@
 #include "eval/one_vs_rest.h"
 
 #include <ATen/ATen.h>
-#include <torch/optim/lbfgs.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
 #include "core/errors.h"
+#include "eval/lbfgs_options.h"
 
 namespace wb {
 
@@ -37,13 +37,7 @@ void OneVsRestClassifier::fit(const Matrix& x, const std::vector<std::vector<int
   at::Tensor b =
       at::zeros({num_labels}, at::TensorOptions(at::kFloat).device(device)).requires_grad_(true);
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
-  torch::optim::LBFGS optimizer({w, b}, torch::optim::LBFGSOptions(1.0)
-                                            .max_iter(options_.max_iterations)
-                                            .max_eval(options_.max_iterations * 2)
-                                            .tolerance_grad(1e-6)
-                                            .tolerance_change(1e-10)
-                                            .history_size(20)
-                                            .line_search_fn("strong_wolfe"));
+  torch::optim::LBFGS optimizer({w, b}, classifier_lbfgs_options(options_.max_iterations));
   auto closure = [&]() {
     optimizer.zero_grad();
     const at::Tensor logits = at::addmm(b, inputs, w);

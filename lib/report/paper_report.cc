@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "report/number_format.h"
+#include "report/sample_stats.h"
 
 namespace wb {
 namespace {
@@ -60,20 +61,6 @@ struct Group {
   int64_t latest_run = 0;
 };
 
-double mean_of(const std::vector<double>& v) {
-  double sum = 0;
-  for (double x : v) sum += x;
-  return v.empty() ? NAN : sum / static_cast<double>(v.size());
-}
-
-double std_of(const std::vector<double>& v) {
-  if (v.size() < 2) return 0;
-  const double m = mean_of(v);
-  double sum = 0;
-  for (double x : v) sum += (x - m) * (x - m);
-  return std::sqrt(sum / static_cast<double>(v.size() - 1));
-}
-
 std::string validation_key(const std::string& metric) {
   const size_t slash = metric.rfind('/');
   return metric.substr(0, slash + 1) + "val_" + metric.substr(slash + 1);
@@ -95,7 +82,7 @@ const Group* chosen(const std::map<std::string, Group>& groups) {
       best = &group;
       continue;
     }
-    const double a = mean_of(group.validation), b = mean_of(best->validation);
+    const double a = summarize(group.validation).mean, b = summarize(best->validation).mean;
     if (!std::isnan(a) || !std::isnan(b)) {
       if (std::isnan(b) || (!std::isnan(a) && a > b)) best = &group;
     } else if (group.test.size() > best->test.size() ||
@@ -108,8 +95,8 @@ const Group* chosen(const std::map<std::string, Group>& groups) {
 
 std::string cell(const Group* group) {
   if (group == nullptr) return "not run";
-  return format_mean_std(mean_of(group->test), std_of(group->test),
-                         static_cast<int>(group->test.size()), 4) +
+  const SampleStats test = summarize(group->test);
+  return format_mean_std(test.mean, test.stddev, test.n, 4) +
          " (n=" + std::to_string(group->test.size()) + ")";
 }
 

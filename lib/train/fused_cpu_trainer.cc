@@ -89,6 +89,7 @@ class CenterUpdater {
         negatives_(negatives),
         input_(input),
         output_(output),
+        shared_(settings.negative_sharing == "window"),
         gradient_(settings.dimension),
         targets_(settings.negatives + 1),
         contexts_(2 * settings.window),
@@ -108,7 +109,7 @@ class CenterUpdater {
     const TargetDraws draws(seed, stream);
     auto negative = [&](int64_t target) { return output_.row(negatives_.sample(draws, target)); };
     int64_t pairs = 0;
-    if (s_.negative_sharing == "window") {
+    if (shared_) {
       for (int64_t j = first; j <= last; ++j) {
         if (j != position) contexts_[pairs++] = output_.row(walk[j]);
       }
@@ -133,6 +134,7 @@ class CenterUpdater {
   const NegativeTable& negatives_;
   Matrix& input_;
   Matrix& output_;
+  const bool shared_;  // negatives shared by the window: decided once, not per center
   std::vector<float> gradient_;
   std::vector<float*> targets_;
   std::vector<float*> contexts_;
