@@ -117,25 +117,9 @@ TEST_CASE("Ctrl-C marks the run interrupted", "[cli]") {
   experiment_text.replace(experiment_text.find("walks_per_node = 4"), 18, "walks_per_node = 40");
   const auto experiment = dir.write("long.toml", experiment_text);
   const auto store_path = dir.file("runs/workbench.db");
-  const pid_t child = fork();
-  if (child == 0) {
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    execl(WB_WORKBENCH_BINARY, WB_WORKBENCH_BINARY, "run", experiment.c_str(), "--store",
-          store_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t child = test::start_workbench_run(experiment, store_path);
   // Wait until the run is recorded as running, then interrupt it.
-  bool running = false;
-  for (int i = 0; i < 300 && !running; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!std::filesystem::exists(store_path)) continue;
-    RunStore store(store_path);
-    const auto runs = store.list_runs();
-    running = !runs.empty() && runs[0].status == "running";
-  }
-  REQUIRE(running);
+  REQUIRE(test::wait_until_running(store_path));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   kill(child, SIGINT);
   int status = 0;

@@ -46,19 +46,6 @@ operators = ["hadamard"]
 formats = ["npy"]
 )";
 
-pid_t start_run(const std::string& experiment, const std::string& store_path) {
-  const pid_t child = fork();
-  if (child == 0) {
-    const int null = open("/dev/null", O_WRONLY);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    execl(WB_WORKBENCH_BINARY, WB_WORKBENCH_BINARY, "run", experiment.c_str(), "--store",
-          store_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return child;
-}
-
 bool wait_for(const std::string& path) {
   for (int i = 0; i < 600; ++i) {
     if (std::filesystem::exists(path)) return true;
@@ -81,7 +68,7 @@ TEST_CASE("a run killed mid-training resumes from its checkpoint", "[cli][resume
   const auto experiment = dir.write("resumable.toml", kExperiment);
   const auto store_path = dir.file("runs/workbench.db");
   const auto checkpoint = dir.file("runs/artifacts/run-1/checkpoint.bin");
-  const pid_t child = start_run(experiment, store_path);
+  const pid_t child = test::start_workbench_run(experiment, store_path);
   REQUIRE(wait_for(checkpoint));  // at least one epoch done
   kill(child, SIGKILL);
   waitpid(child, nullptr, 0);
@@ -117,18 +104,10 @@ TEST_CASE("Ctrl-C writes a last checkpoint that --resume continues from", "[cli]
   text.replace(text.find("checkpoint_every = 1"), 20, "checkpoint_every = 0");
   const auto experiment = dir.write("resumable.toml", text);
   const auto store_path = dir.file("runs/workbench.db");
-  const pid_t child = start_run(experiment, store_path);
+  const pid_t child = test::start_workbench_run(experiment, store_path);
   // Interrupt once the run is recorded and a moment later (graph and walks take
   // well under a second; the 12 epochs several seconds).
-  bool running = false;
-  for (int i = 0; i < 600 && !running; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!std::filesystem::exists(store_path)) continue;
-    RunStore store(store_path);
-    const auto runs = store.list_runs();
-    running = !runs.empty() && runs[0].status == "running";
-  }
-  REQUIRE(running);
+  REQUIRE(test::wait_until_running(store_path));
   std::this_thread::sleep_for(std::chrono::milliseconds(2000));
   kill(child, SIGINT);
   int status = 0;

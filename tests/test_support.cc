@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,9 @@
 #include <cstdio>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+#include "store/run_store.h"
 
 namespace wb::test {
 
@@ -94,6 +98,30 @@ double chi_square_critical_999(int dof) {
                                  52.620, 54.052, 55.476, 56.892, 58.301, 59.703};
   if (dof < 1 || dof > 30) throw std::invalid_argument("dof out of table");
   return table[dof - 1];
+}
+
+pid_t start_workbench_run(const std::string& experiment, const std::string& store_path) {
+  const pid_t child = fork();
+  if (child == 0) {
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    execl(WB_WORKBENCH_BINARY, WB_WORKBENCH_BINARY, "run", experiment.c_str(), "--store",
+          store_path.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return child;
+}
+
+bool wait_until_running(const std::string& store_path) {
+  for (int i = 0; i < 600; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!std::filesystem::exists(store_path)) continue;
+    RunStore store(store_path);
+    const auto runs = store.list_runs();
+    if (!runs.empty() && runs[0].status == "running") return true;
+  }
+  return false;
 }
 
 }  // namespace wb::test

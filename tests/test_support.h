@@ -1,4 +1,5 @@
 #pragma once
+#include <sys/types.h>
 // Small helpers shared by the tests: graphs built inline, temp directories,
 // and a chi-square goodness-of-fit check.
 #include <filesystem>
@@ -38,6 +39,12 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 CommandResult run_workbench(const std::string& arguments);
+
+// Starts `workbench run EXPERIMENT --store STORE` in the background, output
+// discarded; the caller signals and reaps the returned process.
+pid_t start_workbench_run(const std::string& experiment, const std::string& store_path);
+// Polls the store (up to 60 s) until its first run is recorded as running.
+bool wait_until_running(const std::string& store_path);
 
 // Pearson's chi-square statistic of counts against probabilities.
 double chi_square(const std::vector<double>& observed, const std::vector<double>& expected_p);
