@@ -58,7 +58,7 @@ log_every = 10
 
 TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
           "[pipeline][dataset]") {
-  const std::string path = std::string(WB_DATASETS_DIR) + "/facebook/facebook_combined.txt";
+  const std::string path = test::datasets_dir() + "/facebook/facebook_combined.txt";
   if (!std::filesystem::exists(path)) {
     WARN("skipped: " << path << " is not there");
     return;
@@ -94,7 +94,7 @@ TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
 
 TEST_CASE("node2vec on PPI reaches the paper's node-classification Macro-F1",
           "[pipeline][dataset]") {
-  const std::string dir = std::string(WB_DATASETS_DIR) + "/ppi/";
+  const std::string dir = test::datasets_dir() + "/ppi/";
   if (!std::filesystem::exists(dir + "ppi_labels.txt")) {
     WARN("skipped: " << dir << " is not there");
     return;

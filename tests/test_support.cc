@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -55,6 +56,11 @@ std::string read_file(const std::string& path) {
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
+}
+
+std::string datasets_dir() {
+  const char* from_environment = std::getenv("WB_DATASETS_DIR");
+  return from_environment ? from_environment : WB_DATASETS_DIR;
 }
 
 size_t count_of(const std::string& text, const std::string& needle) {

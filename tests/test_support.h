@@ -33,6 +33,10 @@ std::string read_file(const std::string& path);
 // How many times `needle` occurs in `text`, overlaps included.
 size_t count_of(const std::string& text, const std::string& needle);
 
+// ../shared/datasets, or $WB_DATASETS_DIR when set (tools/sanitize.sh points it
+// at nothing so the long dataset runs skip under the sanitizers).
+std::string datasets_dir();
+
 // Runs the `workbench` binary under test with `arguments` (shell syntax).
 struct CommandResult {
   int exit_code = -1;

@@ -74,6 +74,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("negatives", c.train.negatives, IntRange{1, 1'000});
   v.field("negative_sampler", c.train.negative_sampler, Choices{});
   v.field("negative_exponent", c.train.negative_exponent, RealRange{0.0, 2.0});
+  v.field("subsample", c.train.subsample, RealRange{0.0, 1.0});
   v.field("epochs", c.train.epochs, IntRange{1, 100'000});
   v.field("learning_rate", c.train.learning_rate, RealRange{0.0, 100.0, true});
   v.field("final_learning_rate_fraction", c.train.final_learning_rate_fraction,

@@ -57,6 +57,9 @@ struct TrainSection {
   int64_t negatives = 5;
   std::string negative_sampler = "unigram";  // a name in the negative sampler registry
   double negative_exponent = 0.75;           // unigram frequency ** exponent
+  // word2vec's sub-sampling of frequent nodes (gensim's `sample`, 1e-3 there
+  // and in the node2vec reference code); 0 keeps every node.
+  double subsample = 0;
   int64_t epochs = 1;
   double learning_rate = 0.025;
   double final_learning_rate_fraction = 1e-4;

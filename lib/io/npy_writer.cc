@@ -50,7 +50,8 @@ void write_npy(const std::string& path, const Matrix& m) {
   const std::string header = npy_header(m);
   write_atomically(path, [&](std::FILE* file) {
     std::fwrite(header.data(), 1, header.size(), file);
-    std::fwrite(m.values.data(), sizeof(float), m.values.size(), file);
+    // An empty matrix has no buffer, and fwrite's pointer must not be null.
+    if (!m.values.empty()) std::fwrite(m.values.data(), sizeof(float), m.values.size(), file);
   });
 }
 

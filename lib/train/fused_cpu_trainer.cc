@@ -13,6 +13,7 @@
 #include "train/negative_sampler.h"
 #include "train/sgns_kernel.h"
 #include "train/sgns_schedule.h"
+#include "train/subsampling.h"
 #include "train/trainer.h"
 
 namespace wb {
@@ -83,10 +84,11 @@ int64_t walk_length_of(const NodeId* walk, int64_t max_length) {
 // CUDA kernels draw them (sgns_schedule.h).
 class CenterUpdater {
  public:
-  CenterUpdater(const TrainSection& settings, const NegativeTable& negatives, Matrix& input,
-                Matrix& output)
+  CenterUpdater(const TrainSection& settings, const NegativeTable& negatives,
+                const NodeSubsampler& subsampler, Matrix& input, Matrix& output)
       : s_(settings),
         negatives_(negatives),
+        subsampler_(subsampler),
         input_(input),
         output_(output),
         shared_(settings.negative_sharing == "window"),
@@ -94,6 +96,28 @@ class CenterUpdater {
         targets_(settings.negatives + 1),
         contexts_(2 * settings.window),
         shared_negatives_(settings.negatives) {}
+
+  // Trains every center of walk `walk_id` (after sub-sampling, when on);
+  // returns the pairs trained and adds those that measured the loss to `sampled`.
+  int64_t train_walk(const Walks& walks, int64_t walk_id, int64_t epoch, uint64_t seed, float lr,
+                     int64_t& sampled, double& loss) {
+    const NodeId* walk = walks.walk(walk_id);
+    int64_t length = walk_length_of(walk, walks.walk_length);
+    if (subsampler_.enabled()) {
+      kept_.resize(walks.walk_length);
+      length =
+          subsampler_.filter(walk, length, seed, subsample_stream(epoch, walk_id), kept_.data());
+      walk = kept_.data();
+    }
+    int64_t pairs = 0;
+    for (int64_t position = 0; position < length; ++position) {
+      const uint64_t stream = center_stream(epoch, walk_id, walks.walk_length, position);
+      const int64_t trained = update(walk, length, position, seed, stream, lr, loss);
+      pairs += trained;
+      if (measures_loss(position)) sampled += trained;
+    }
+    return pairs;
+  }
 
   // Trains every pair of the center at `position`; returns the pairs trained.
   int64_t update(const NodeId* walk, int64_t length, int64_t position, uint64_t seed,
@@ -132,6 +156,7 @@ class CenterUpdater {
  private:
   const TrainSection& s_;
   const NegativeTable& negatives_;
+  const NodeSubsampler& subsampler_;
   Matrix& input_;
   Matrix& output_;
   const bool shared_;  // negatives shared by the window: decided once, not per center
@@ -139,6 +164,7 @@ class CenterUpdater {
   std::vector<float*> targets_;
   std::vector<float*> contexts_;
   std::vector<float*> shared_negatives_;
+  std::vector<NodeId> kept_;  // the walk after sub-sampling
 };
 
 class FusedCpuTrainer : public Trainer {
@@ -149,6 +175,10 @@ class FusedCpuTrainer : public Trainer {
     auto negative_sampler = make_negative_sampler(s.negative_sampler);
     negative_sampler->prepare(walks, num_nodes, s.negative_exponent);
     const NegativeTable negatives = negative_sampler->table();
+    const NodeSubsampler subsampler(walks, num_nodes, s.subsample);
+    if (subsampler.enabled()) {
+      recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
+    }
     Matrix input = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix output(num_nodes, s.dimension);
     const LearningRateSchedule schedule{s.learning_rate, s.final_learning_rate_fraction,
@@ -175,24 +205,14 @@ class FusedCpuTrainer : public Trainer {
       try {
         parallel_for_chunks(walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
                             [&](int64_t begin, int64_t end) {
-                              CenterUpdater updater(s, negatives, input, output);
+                              CenterUpdater updater(s, negatives, subsampler, input, output);
                               int64_t pairs = 0, sampled = 0;
                               double sampled_loss = 0;
                               float lr = 0;
                               for (int64_t slot = begin; slot < end; ++slot) {
-                                const int64_t walk_id = order(slot);
-                                const NodeId* walk = walks.walk(walk_id);
-                                const int64_t length = walk_length_of(walk, walks.walk_length);
                                 lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
-                                for (int64_t position = 0; position < length; ++position) {
-                                  const uint64_t stream =
-                                      center_stream(epoch, walk_id, walks.walk_length, position);
-                                  const int64_t trained =
-                                      updater.update(walk, length, position, options.seed, stream,
-                                                     lr, sampled_loss);
-                                  pairs += trained;
-                                  if (measures_loss(position)) sampled += trained;
-                                }
+                                pairs += updater.train_walk(walks, order(slot), epoch, options.seed,
+                                                            lr, sampled, sampled_loss);
                               }
                               log.add(pairs, sampled, sampled_loss, lr);
                             });

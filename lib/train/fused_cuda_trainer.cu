@@ -15,6 +15,7 @@
 #include "train/initialization.h"
 #include "train/negative_sampler.h"
 #include "train/sgns_cuda.h"
+#include "train/subsampling.h"
 #include "train/trainer.h"
 
 namespace wb {
@@ -90,8 +91,11 @@ class FusedCudaTrainer : public Trainer {
     DeviceBuffer<int32_t> negative_alias;
     negative_probability.upload(host_table.probability, static_cast<size_t>(host_table.size));
     negative_alias.upload(host_table.alias, static_cast<size_t>(host_table.size));
-    DeviceBuffer<int32_t> device_walks;
-    device_walks.upload(walks.nodes);
+    const NodeSubsampler subsampler(walks, num_nodes, s.subsample);
+    if (subsampler.enabled()) {
+      recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
+    }
+    DeviceBuffer<int32_t> device_walks(walks.nodes.size());
 
     Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix initial_output(num_nodes, s.dimension);  // zeros: +0.0 in bf16 and fp16 alike
@@ -165,6 +169,15 @@ class FusedCudaTrainer : public Trainer {
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       launch.epoch = epoch;
       launch.order = make_walk_permutation(walks.num_walks, options.seed, epoch);
+      // Sub-sampled on the host, drawn again each epoch with the CPU trainer's
+      // streams, so both train the same kept walks.
+      if (subsampler.enabled() || epoch == first_epoch) {
+        const Walks kept =
+            subsampler.enabled() ? subsampler.filtered(walks, options.seed, epoch) : Walks{};
+        const auto& nodes = subsampler.enabled() ? kept.nodes : walks.nodes;
+        WB_CUDA_CHECK(cudaMemcpy(device_walks.data(), nodes.data(), nodes.size() * sizeof(int32_t),
+                                 cudaMemcpyHostToDevice));
+      }
       for (int64_t first = 0; first < walks.num_walks; first += chunk) {
         if (progress.stopping()) {
           // Between launches the tables are consistent; this epoch is not done.

@@ -17,6 +17,7 @@
 #include "train/loss_scaler.h"
 #include "train/negative_sampler.h"
 #include "train/pair_batcher.h"
+#include "train/subsampling.h"
 #include "train/trainer.h"
 
 namespace wb {
@@ -67,6 +68,10 @@ class TorchTrainer : public Trainer {
     const at::Device device(options.device == "cuda" ? at::kCUDA : at::kCPU);
     auto negatives = make_negative_sampler(s.negative_sampler);
     negatives->prepare(walks, num_nodes, s.negative_exponent);
+    const NodeSubsampler subsampler(walks, num_nodes, s.subsample);
+    if (subsampler.enabled()) {
+      recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
+    }
 
     Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix initial_output(num_nodes, s.dimension);
@@ -96,7 +101,11 @@ class TorchTrainer : public Trainer {
     int64_t tokens_before_epoch = first_epoch * tokens_per_epoch;
     int64_t total_tokens = 0;
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
-      PairBatcher batcher(walks, s.window, s.dynamic_window, options.seed, epoch);
+      // Sub-sampling draws again each epoch, as word2vec does.
+      const Walks kept_walks =
+          subsampler.enabled() ? subsampler.filtered(walks, options.seed, epoch) : Walks{};
+      PairBatcher batcher(subsampler.enabled() ? kept_walks : walks, s.window, s.dynamic_window,
+                          options.seed, epoch);
       total_tokens = batcher.tokens_total() * s.epochs;
       while (batcher.next(s.batch_size, batch)) {
         if (progress.stopping()) {
