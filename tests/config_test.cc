@@ -46,6 +46,10 @@ dimension = 64
 amp = "bf16"
 [eval]
 operators = ["hadamard"]
+task = "node_classification"
+labels = "labels.txt"
+validation_fraction = 0.2
+classifier_l2_choices = [1, 0.1, 1e-3]
 )");
   REQUIRE(config.experiment.seed == 7);
   REQUIRE(config.graph.ecommerce.users == 100);
@@ -53,6 +57,7 @@ operators = ["hadamard"]
   REQUIRE(config.walk.q == 4.0);  // an integer where a number is expected is fine
   REQUIRE(config.train.amp == "bf16");
   REQUIRE(config.eval.operators == std::vector<std::string>{"hadamard"});
+  REQUIRE(config.eval.classifier_l2_choices == std::vector<double>{1, 0.1, 1e-3});
 }
 
 TEST_CASE("bad settings name the file, line and key", "[config]") {
@@ -73,6 +78,10 @@ TEST_CASE("bad settings name the file, line and key", "[config]") {
                       Contains("graph.directed") && Contains("true or false"));
   REQUIRE_THROWS_WITH(parse("[graph\npath = 1\n"), Contains("exp.toml:1") && Contains("syntax"));
   REQUIRE_THROWS_AS(parse("[train]\ndimension = 10000000\n"), ConfigError);
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\nclassifier_l2_choices = [1, \"a\"]\n"),
+                      Contains("exp.toml:4") && Contains("expected a list of numbers"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\nclassifier_l2_choices = [1, 0]\n"),
+                      Contains("eval.classifier_l2_choices") && Contains("got 0"));
 }
 
 TEST_CASE("a table header cut short by a comment is a syntax error, not a crash", "[config]") {
@@ -112,6 +121,9 @@ TEST_CASE("conflicting options are refused", "[config]") {
                       Contains("train.storage"));
   REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntrain_fraction = 1.0\n"),
                       Contains("eval.train_fraction"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"node_classification\"\n"
+                            "labels = \"l.txt\"\nclassifier_l2_choices = [1, 0.1]\n"),
+                      Contains("eval.validation_fraction > 0"));
 }
 
 TEST_CASE("overrides given with --set are typed and validated like the file", "[config]") {
@@ -135,6 +147,15 @@ TEST_CASE("the resolved config round-trips through TOML", "[config]") {
   const auto pairs = flatten(config);
   REQUIRE(std::find(pairs.begin(), pairs.end(),
                     std::pair<std::string, std::string>{"train.epochs", "3"}) != pairs.end());
+
+  const auto chosen =
+      parse(kMinimal, {"eval.task=\"node_classification\"", "eval.labels=\"l.txt\"",
+                       "eval.validation_fraction=0.2", "eval.classifier_l2_choices=[0.5, 2]"});
+  REQUIRE(parse(to_toml(chosen)).eval.classifier_l2_choices == std::vector<double>{0.5, 2});
+  const auto chosen_pairs = flatten(chosen);
+  REQUIRE(std::find(chosen_pairs.begin(), chosen_pairs.end(),
+                    std::pair<std::string, std::string>{"eval.classifier_l2_choices", "0.5,2"}) !=
+          chosen_pairs.end());
 }
 
 TEST_CASE("edge list paths resolve against the experiment file", "[config]") {

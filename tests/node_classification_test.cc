@@ -119,3 +119,40 @@ TEST_CASE("one-vs-rest classification separates clustered embeddings", "[eval]")
   options.train_fraction = 0.001;
   REQUIRE_THROWS_AS(evaluate_node_classification(embeddings, labels, options), DataError);
 }
+
+TEST_CASE("the classifier's l2 is chosen on validation nodes, then refitted", "[eval]") {
+  // Three faint clusters: strong regularisation flattens the weights and
+  // predicts one label for every node, weak regularisation separates them.
+  const int per_cluster = 60;
+  Matrix embeddings(3 * per_cluster, 8);
+  NodeLabels labels;
+  labels.label_names = {"a", "b", "c"};
+  labels.of_node.resize(3 * per_cluster);
+  Rng rng(5, 5);
+  for (int v = 0; v < 3 * per_cluster; ++v) {
+    for (int j = 0; j < 8; ++j) {
+      embeddings.row(v)[j] = (j == v % 3 ? 0.1f : 0.0f) + 0.05f * (rng.uniform_float() - 0.5f);
+    }
+    labels.of_node[v] = {v % 3};
+  }
+  NodeClassificationOptions options;
+  options.repeats = 3;
+  options.validation_fraction = 0.25;
+  options.classifier.l2 = 0.01;
+  const auto weak = evaluate_node_classification(embeddings, labels, options);
+  options.classifier.l2 = 1e4;
+  const auto strong = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(weak.at("node/macro_f1") > strong.at("node/macro_f1") + 0.3);
+  REQUIRE(strong.count("node/classifier_l2") == 0);
+
+  options.l2_choices = {1e4, 0.01};
+  const auto chosen = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(chosen.at("node/classifier_l2") == Approx(0.01));
+  // The same fits as the fixed weak setting: the choice adds nothing else.
+  REQUIRE(chosen.at("node/macro_f1") == weak.at("node/macro_f1"));
+  REQUIRE(chosen.at("node/micro_f1") == weak.at("node/micro_f1"));
+  REQUIRE(chosen.at("node/val_macro_f1") == weak.at("node/val_macro_f1"));
+
+  options.validation_fraction = 0;
+  REQUIRE_THROWS_AS(evaluate_node_classification(embeddings, labels, options), ConfigError);
+}

@@ -105,18 +105,6 @@ int64_t count(sqlite3* db, const char* sql) {
   return value;
 }
 
-std::string integrity(sqlite3* db) {
-  sqlite3_stmt* statement = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr) == SQLITE_OK);
-  std::string result;
-  while (sqlite3_step(statement) == SQLITE_ROW) {
-    if (!result.empty()) result += "\n";
-    result += reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
-  }
-  sqlite3_finalize(statement);
-  return result;
-}
-
 }  // namespace
 
 TEST_CASE("eight processes writing one store lose nothing and never see it locked",
@@ -176,7 +164,7 @@ TEST_CASE("eight processes writing one store lose nothing and never see it locke
   const int64_t metric_rows = count(db, "SELECT COUNT(*) FROM metrics");
   const int64_t score_rows = count(db, "SELECT COUNT(*) FROM scores");
   const int64_t experiments = count(db, "SELECT COUNT(*) FROM experiments");
-  const std::string check = integrity(db);
+  const std::string check = test::integrity_check(db);
   sqlite3_close(db);
 
   WARN("store load: " << kProcesses << " processes, " << stored_runs << " runs, " << metric_rows

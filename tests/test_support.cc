@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,14 +72,39 @@ size_t count_of(const std::string& text, const std::string& needle) {
   return count;
 }
 
-CommandResult run_workbench(const std::string& arguments) {
-  const std::string command = std::string(WB_WORKBENCH_BINARY) + " " + arguments + " 2>&1";
+CommandResult run_workbench(const std::string& arguments, const std::string& shell_prefix) {
+  const std::string command = (shell_prefix.empty() ? "" : shell_prefix + " exec ") +
+                              WB_WORKBENCH_BINARY + " " + arguments + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   std::array<char, 4096> buffer{};
   while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
   const int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string integrity_check(sqlite3* db) {
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &statement, nullptr) != SQLITE_OK) {
+    return sqlite3_errmsg(db);
+  }
+  std::string result;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    if (!result.empty()) result += "\n";
+    result += reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
+  }
+  sqlite3_finalize(statement);
+  return result;
+}
+
+std::string integrity_check(const std::string& path) {
+  sqlite3* db = nullptr;
+  std::string result = "cannot open " + path;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    result = integrity_check(db);
+  }
+  sqlite3_close(db);
   return result;
 }
 

@@ -9,6 +9,8 @@
 
 #include "graph/graph.h"
 
+struct sqlite3;
+
 namespace wb::test {
 
 // A fresh directory under the system temp dir, removed when this goes away.
@@ -42,13 +44,19 @@ struct CommandResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
 };
-CommandResult run_workbench(const std::string& arguments);
+// `shell_prefix`, when given, runs first in the same /bin/sh, e.g. "ulimit -f 64;".
+CommandResult run_workbench(const std::string& arguments, const std::string& shell_prefix = "");
 
 // Starts `workbench run EXPERIMENT --store STORE` in the background, output
 // discarded; the caller signals and reaps the returned process.
 pid_t start_workbench_run(const std::string& experiment, const std::string& store_path);
 // Polls the store (up to 60 s) until its first run is recorded as running.
 bool wait_until_running(const std::string& store_path);
+
+// PRAGMA integrity_check of an open store, or of the store file at `path`:
+// "ok" when sound.
+std::string integrity_check(sqlite3* db);
+std::string integrity_check(const std::string& path);
 
 // Pearson's chi-square statistic of counts against probabilities.
 double chi_square(const std::vector<double>& observed, const std::vector<double>& expected_p);

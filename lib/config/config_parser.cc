@@ -79,16 +79,21 @@ class FieldReader {
     const toml::node* node = take(key);
     if (node == nullptr) return;
     if (!node->is_number()) fail(node, key, "expected a number");
-    const double value = *node->value<double>();
-    const bool below = range.min_exclusive ? value <= range.min : value < range.min;
-    const bool above = range.max_exclusive ? value >= range.max : value > range.max;
-    if (std::isnan(value) || below || above) {
-      fail(node, key,
-           "expected a number in " + std::string(range.min_exclusive ? "(" : "[") +
-               format_real(range.min) + ", " + format_real(range.max) +
-               (range.max_exclusive ? ")" : "]") + ", got " + format_real(value));
+    out = *node->value<double>();
+    check_range(node, key, out, range);
+  }
+
+  void field(const char* key, std::vector<double>& out, RealRange range) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return;
+    const toml::array* array = node->as_array();
+    if (array == nullptr) fail(node, key, "expected a list of numbers");
+    out.clear();
+    for (const toml::node& item : *array) {
+      if (!item.is_number()) fail(&item, key, "expected a list of numbers");
+      out.push_back(*item.value<double>());
+      check_range(&item, key, out.back(), range);
     }
-    out = value;
   }
 
   void field(const char* key, bool& out) {
@@ -145,6 +150,17 @@ class FieldReader {
   const toml::node* take(const char* key) {
     consumed_.insert(section_ + "." + key);
     return table_ ? table_->get(key) : nullptr;
+  }
+
+  void check_range(const toml::node* node, const char* key, double value, RealRange range) const {
+    const bool below = range.min_exclusive ? value <= range.min : value < range.min;
+    const bool above = range.max_exclusive ? value >= range.max : value > range.max;
+    if (std::isnan(value) || below || above) {
+      fail(node, key,
+           "expected a number in " + std::string(range.min_exclusive ? "(" : "[") +
+               format_real(range.min) + ", " + format_real(range.max) +
+               (range.max_exclusive ? ")" : "]") + ", got " + format_real(value));
+    }
   }
 
   void check_choice(const toml::node* node, const char* key, const std::string& value,
@@ -251,6 +267,13 @@ void validate_combinations(const ExperimentConfig& c) {
     throw ConfigError(located(c.source_path, 0,
                               "eval.labels: eval.task = \"node_classification\" needs a labels "
                               "file (`node label ...`, `node label` or `node,label` lines)"));
+  }
+  if (!c.eval.classifier_l2_choices.empty() &&
+      (c.eval.task != "node_classification" || c.eval.validation_fraction <= 0)) {
+    throw ConfigError(located(c.source_path, 0,
+                              "eval.classifier_l2_choices needs eval.task = "
+                              "\"node_classification\" and eval.validation_fraction > 0 (the "
+                              "choice is made on validation nodes, never on test nodes)"));
   }
   if (c.eval.task == "link_prediction" && c.eval.operators.empty()) {
     throw ConfigError(located(c.source_path, 0, "eval.operators: list at least one operator"));

@@ -33,6 +33,11 @@ class TomlWriter {
   void field(const char* key, std::string& value, const Choices&) {
     table_->insert_or_assign(key, value);
   }
+  void field(const char* key, std::vector<double>& values, RealRange) {
+    toml::array array;
+    for (double value : values) array.push_back(value);
+    table_->insert_or_assign(key, std::move(array));
+  }
   void field(const char* key, std::vector<std::string>& values, const Choices&) {
     toml::array array;
     for (const auto& value : values) array.push_back(value);
@@ -54,10 +59,12 @@ class Flattener {
   }
   template <class Range>
   void field(const char* key, double& value, Range) {
-    std::ostringstream text;
-    text.precision(17);
-    text << value;
-    add(key, text.str());
+    add(key, real_text(value));
+  }
+  void field(const char* key, std::vector<double>& values, RealRange) {
+    std::string text;
+    for (double value : values) text += (text.empty() ? "" : ",") + real_text(value);
+    add(key, text);
   }
   void field(const char* key, bool& value) { add(key, value ? "true" : "false"); }
   void field(const char* key, std::string& value, const Choices&) { add(key, value); }
@@ -69,6 +76,12 @@ class Flattener {
   std::vector<std::pair<std::string, std::string>> pairs;
 
  private:
+  static std::string real_text(double value) {
+    std::ostringstream text;
+    text.precision(17);
+    text << value;
+    return text.str();
+  }
   void add(const char* key, std::string value) {
     pairs.emplace_back(section_ + "." + key, std::move(value));
   }

@@ -85,6 +85,11 @@ struct EvalSection {
   double test_fraction = 0.5;
   std::vector<std::string> operators = {"hadamard", "average", "weighted_l1", "weighted_l2"};
   double classifier_l2 = 1.0;
+  // node_classification: candidate l2 strengths; when given, each split picks
+  // the one with the best validation Macro-F1 (eval.validation_fraction of its
+  // training nodes) and refits with it. Labels as skewed as Wikipedia's need
+  // far weaker regularisation than BlogCatalog's or PPI's.
+  std::vector<double> classifier_l2_choices;
   int64_t split_seed = 1;
   // node_classification: a labels file (relative paths resolve against the
   // TOML file), the fraction of labelled nodes that trains, repeated splits.

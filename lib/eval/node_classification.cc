@@ -66,19 +66,23 @@ std::map<std::string, double> evaluate_node_classification(
         " of " + std::to_string(labelled.size()) +
         " labelled nodes leaves no training or no test node");
   }
-  std::vector<double> micro, macro, validation_micro, validation_macro;
+  if (!options.l2_choices.empty() && options.validation_fraction <= 0) {
+    throw ConfigError("eval.classifier_l2_choices needs eval.validation_fraction > 0");
+  }
+  const std::vector<double> candidates =
+      options.l2_choices.empty() ? std::vector<double>{options.classifier.l2} : options.l2_choices;
+  std::vector<double> micro, macro, validation_micro, validation_macro, log_chosen_l2;
   for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
     std::vector<NodeId> order = labelled;
     Rng rng(options.seed, 0x5e1ec7ULL + static_cast<uint64_t>(repeat));
     for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
     const std::vector<NodeId> train(order.begin(), order.begin() + train_size);
     const std::vector<NodeId> test(order.begin() + train_size, order.end());
-    const F1Scores f1 = fit_and_score(embeddings, labels, train, test, options.classifier);
-    micro.push_back(f1.micro);
-    macro.push_back(f1.macro);
+    OneVsRestOptions classifier = options.classifier;
     if (options.validation_fraction > 0) {
-      // The model-selection score: the training nodes alone, split again, so
-      // a sweep that ranks by it never looks at the test nodes.
+      // Model selection on the training nodes alone, split again, so neither
+      // the l2 choice nor a sweep ranking by the validation score ever looks
+      // at the test nodes.
       const auto fit_size = static_cast<size_t>(
           std::llround((1.0 - options.validation_fraction) * static_cast<double>(train.size())));
       if (fit_size == 0 || fit_size >= train.size()) {
@@ -88,10 +92,24 @@ std::map<std::string, double> evaluate_node_classification(
       }
       const std::vector<NodeId> fit(train.begin(), train.begin() + fit_size);
       const std::vector<NodeId> held(train.begin() + fit_size, train.end());
-      const F1Scores val = fit_and_score(embeddings, labels, fit, held, options.classifier);
-      validation_micro.push_back(val.micro);
-      validation_macro.push_back(val.macro);
+      F1Scores best;
+      best.macro = -1;
+      for (double l2 : candidates) {
+        OneVsRestOptions candidate = options.classifier;
+        candidate.l2 = l2;
+        const F1Scores val = fit_and_score(embeddings, labels, fit, held, candidate);
+        if (val.macro > best.macro) {
+          best = val;
+          classifier.l2 = l2;
+        }
+      }
+      validation_micro.push_back(best.micro);
+      validation_macro.push_back(best.macro);
+      log_chosen_l2.push_back(std::log(classifier.l2));
     }
+    const F1Scores f1 = fit_and_score(embeddings, labels, train, test, classifier);
+    micro.push_back(f1.micro);
+    macro.push_back(f1.macro);
   }
   std::map<std::string, double> scores = {
       {"node/micro_f1", mean(micro)},
@@ -104,6 +122,7 @@ std::map<std::string, double> evaluate_node_classification(
     scores["node/val_micro_f1"] = mean(validation_micro);
     scores["node/val_macro_f1"] = mean(validation_macro);
   }
+  if (!options.l2_choices.empty()) scores["node/classifier_l2"] = std::exp(mean(log_chosen_l2));
   return scores;
 }
 

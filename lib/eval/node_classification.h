@@ -5,6 +5,7 @@
 // it truly has), and Micro-/Macro-F1 are averaged over repeated splits.
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/matrix.h"
 #include "eval/node_labels.h"
@@ -20,6 +21,10 @@ struct NodeClassificationOptions {
   double validation_fraction = 0;
   uint64_t seed = 1;
   OneVsRestOptions classifier;
+  // Non-empty (needs validation_fraction > 0): each split fits every l2 here
+  // on its fit nodes, keeps the best validation Macro-F1 and refits the whole
+  // training part with it; "node/classifier_l2" is their geometric mean.
+  std::vector<double> l2_choices;
 };
 
 // Returns "node/micro_f1", "node/macro_f1" (means over the repeats) and

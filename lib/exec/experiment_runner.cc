@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/parallel.h"
 #include "run/environment.h"
+#include "run/exporter.h"
 
 namespace wb {
 namespace {
@@ -124,6 +125,7 @@ RunResult execute_run(RunStore& store, const RunRequest& request, const Pipeline
       // The failure may be the store itself; the status update below still tries.
     }
   }
+  if (result.status != RunStatus::kFinished) discard_artifacts(result.context.artifact_directory);
   // Tagged before it is finished, so a finished run without the tag is never a pruned one.
   if (result.pruned) store.add_tag(result.run_id, kPrunedTag);
   store.finish_run(result.run_id, result.status, result.message);

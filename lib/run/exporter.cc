@@ -1,6 +1,8 @@
 #include "run/exporter.h"
 
 #include <filesystem>
+#include <utility>
+#include <vector>
 
 #include "core/errors.h"
 #include "io/atomic_file.h"
@@ -42,8 +44,11 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Walks&
   const auto path_of = [&](const char* name) {
     return (std::filesystem::path(directory) / name).string();
   };
+  // Recorded only once every file is written, so a failed export leaves no
+  // artifact rows pointing at files that are not all there.
+  std::vector<std::pair<std::string, std::string>> written;
   const auto record = [&](const std::string& kind, const std::string& path) {
-    recorder.artifact(kind, path, static_cast<int64_t>(std::filesystem::file_size(path)));
+    written.emplace_back(kind, path);
   };
   for (const auto& format : config.export_.formats) {
     if (format == "npy") {
@@ -68,6 +73,21 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Walks&
     write_text_atomically(path_of(artifact_files::kSplit), split_text(graph, *split));
     record("split", path_of(artifact_files::kSplit));
   }
+  for (const auto& [kind, path] : written) {
+    recorder.artifact(kind, path, static_cast<int64_t>(std::filesystem::file_size(path)));
+  }
+}
+
+void discard_artifacts(const std::string& directory) {
+  if (directory.empty()) return;
+  std::error_code ec;
+  for (const char* name : {artifact_files::kNpy, artifact_files::kTorch, artifact_files::kWord2vec,
+                           artifact_files::kNodeIds, artifact_files::kConfig,
+                           artifact_files::kSplit, artifact_files::kWalks}) {
+    std::filesystem::remove(std::filesystem::path(directory) / name, ec);
+  }
+  // Only when empty: a checkpoint (or anything a user put there) stays.
+  std::filesystem::remove(directory, ec);
 }
 
 }  // namespace wb

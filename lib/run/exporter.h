@@ -29,4 +29,8 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Walks&
                 const Matrix& embeddings, const LinkSplit* split, const std::string& directory,
                 Recorder& recorder);
 
+// Removes the files export_run writes from a run that did not finish, and the
+// directory when that leaves it empty; a checkpoint for --resume stays.
+void discard_artifacts(const std::string& directory);
+
 }  // namespace wb

@@ -218,6 +218,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     options.validation_fraction = config.eval.validation_fraction;
     options.seed = static_cast<uint64_t>(config.eval.split_seed);
     options.classifier.l2 = config.eval.classifier_l2;
+    options.l2_choices = config.eval.classifier_l2_choices;
     options.classifier.device = context.device;
     for (const auto& [key, value] : evaluate_node_classification(embeddings, labels, options)) {
       recorder.score(key, value);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <thread>
 
@@ -27,6 +28,19 @@ void roll_back_if_open(Database& db) noexcept {
   }
 }
 
+// SQLite's "disk I/O error" does not say what went wrong; the system's errno
+// does (a full disk, a file size limit, a read-only file system).
+std::string describe(sqlite3* db, int code) {
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  const int primary = code & 0xff;
+  const int system = db != nullptr ? sqlite3_system_errno(db) : 0;
+  if (system != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+                      primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)) {
+    detail += std::string(": ") + std::strerror(system);
+  }
+  return detail;
+}
+
 }  // namespace
 
 SqliteError::SqliteError(int code, const std::string& path, const std::string& detail,
@@ -44,8 +58,7 @@ Database::Database(const std::string& path) : path_(path) {
   const int code =
       sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (code != SQLITE_OK) {
-    // Without a handle SQLite can only name the code, not the cause.
-    const std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
+    const std::string detail = describe(db_, code);
     sqlite3_close(db_);
     throw SqliteError(code, path, detail, "opening");
   }
@@ -73,7 +86,7 @@ int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(d
 int Database::changes() const { return sqlite3_changes(db_); }
 
 SqliteError Database::error(int code, const std::string& doing) const {
-  return SqliteError(code, path_, sqlite3_errmsg(db_), doing);
+  return SqliteError(code, path_, describe(db_, code), doing);
 }
 
 Statement::Statement(Database& db, const char* sql) : db_(db) {
