@@ -4,6 +4,7 @@
 #include "eval/node_classification.h"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <fstream>
 
 #include "core/errors.h"
@@ -155,4 +156,35 @@ TEST_CASE("the classifier's l2 is chosen on validation nodes, then refitted", "[
 
   options.validation_fraction = 0;
   REQUIRE_THROWS_AS(evaluate_node_classification(embeddings, labels, options), ConfigError);
+}
+
+TEST_CASE("unit-length rows are chosen when the label is in the direction alone", "[eval]") {
+  // Three directions, each row scaled by a factor between 0.001 and 10: raw
+  // rows near the origin carry almost no signal, unit rows all do.
+  const int per_cluster = 60;
+  Matrix embeddings(3 * per_cluster, 4);
+  NodeLabels labels;
+  labels.label_names = {"a", "b", "c"};
+  labels.of_node.resize(3 * per_cluster);
+  Rng rng(7, 7);
+  for (int v = 0; v < 3 * per_cluster; ++v) {
+    const float scale = std::pow(10.0f, 4.0f * rng.uniform_float() - 3.0f);
+    for (int j = 0; j < 4; ++j) {
+      embeddings.row(v)[j] = scale * ((j == v % 3 ? 1.0f : 0.0f) + 0.1f * rng.uniform_float());
+    }
+    labels.of_node[v] = {v % 3};
+  }
+  NodeClassificationOptions options;
+  options.repeats = 3;
+  options.validation_fraction = 0.25;
+  const auto raw = evaluate_node_classification(embeddings, labels, options);
+  options.normalize_choices = {"l2"};
+  const auto unit = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(unit.at("node/macro_f1") > raw.at("node/macro_f1") + 0.1);
+  REQUIRE(unit.at("node/macro_f1") > 0.95);
+
+  options.normalize_choices = {"none", "l2"};
+  const auto chosen = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(chosen.at("node/normalized") == 1.0);
+  REQUIRE(chosen.at("node/macro_f1") == unit.at("node/macro_f1"));
 }

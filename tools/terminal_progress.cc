@@ -24,6 +24,7 @@ const char* unit_of(const std::string& phase) {
   if (phase == "walk") return "walks";
   if (phase == "train") return "tokens";
   if (phase == "alias") return "nodes";
+  if (phase == "eval") return "fits";
   return "items";
 }
 

@@ -97,6 +97,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
           Choices{"hadamard", "average", "weighted_l1", "weighted_l2"});
   v.field("classifier_l2", c.eval.classifier_l2, RealRange{0.0, kHuge, true});
   v.field("classifier_l2_choices", c.eval.classifier_l2_choices, RealRange{0.0, kHuge, true});
+  v.field("normalize_choices", c.eval.normalize_choices, Choices{"none", "l2"});
   v.field("split_seed", c.eval.split_seed, IntRange{0, std::numeric_limits<int64_t>::max()});
   v.field("labels", c.eval.labels, Choices{});
   v.field("labels_header", c.eval.labels_header);

@@ -268,12 +268,16 @@ void validate_combinations(const ExperimentConfig& c) {
                               "eval.labels: eval.task = \"node_classification\" needs a labels "
                               "file (`node label ...`, `node label` or `node,label` lines)"));
   }
-  if (!c.eval.classifier_l2_choices.empty() &&
+  if ((!c.eval.classifier_l2_choices.empty() || c.eval.normalize_choices.size() > 1) &&
       (c.eval.task != "node_classification" || c.eval.validation_fraction <= 0)) {
     throw ConfigError(located(c.source_path, 0,
-                              "eval.classifier_l2_choices needs eval.task = "
-                              "\"node_classification\" and eval.validation_fraction > 0 (the "
-                              "choice is made on validation nodes, never on test nodes)"));
+                              "eval.classifier_l2_choices and several eval.normalize_choices need "
+                              "eval.task = \"node_classification\" and eval.validation_fraction > "
+                              "0 (the choice is made on validation nodes, never on test nodes)"));
+  }
+  if (c.eval.normalize_choices.empty()) {
+    throw ConfigError(
+        located(c.source_path, 0, "eval.normalize_choices: list at least one of \"none\", \"l2\""));
   }
   if (c.eval.task == "link_prediction" && c.eval.operators.empty()) {
     throw ConfigError(located(c.source_path, 0, "eval.operators: list at least one operator"));

@@ -85,11 +85,15 @@ struct EvalSection {
   double test_fraction = 0.5;
   std::vector<std::string> operators = {"hadamard", "average", "weighted_l1", "weighted_l2"};
   double classifier_l2 = 1.0;
-  // node_classification: candidate l2 strengths; when given, each split picks
-  // the one with the best validation Macro-F1 (eval.validation_fraction of its
-  // training nodes) and refits with it. Labels as skewed as Wikipedia's need
-  // far weaker regularisation than BlogCatalog's or PPI's.
+  // node_classification: candidate l2 strengths; when given, the one with the
+  // best validation Macro-F1 (eval.validation_fraction of each split's
+  // training nodes, averaged over the splits) is refitted and tested. Labels
+  // as skewed as Wikipedia's need far weaker regularisation than PPI's.
   std::vector<double> classifier_l2_choices;
+  // node_classification: the embedding rows as given ("none") or scaled to unit
+  // length ("l2") before the classifier; with both, chosen on validation nodes
+  // together with the l2 strength.
+  std::vector<std::string> normalize_choices = {"none"};
   int64_t split_seed = 1;
   // node_classification: a labels file (relative paths resolve against the
   // TOML file), the fraction of labelled nodes that trains, repeated splits.

@@ -1,6 +1,8 @@
 #include "eval/node_classification.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "core/errors.h"
 #include "core/random.h"
@@ -50,10 +52,61 @@ F1Scores fit_and_score(const Matrix& embeddings, const NodeLabels& labels,
   return f1_scores(test_labels, predicted, num_labels);
 }
 
+// Rows scaled to unit length (zero rows stay zero).
+Matrix unit_rows(const Matrix& embeddings) {
+  Matrix out = embeddings;
+  for (int64_t r = 0; r < out.rows; ++r) {
+    float* row = out.row(r);
+    double norm = 0;
+    for (int64_t j = 0; j < out.cols; ++j) norm += static_cast<double>(row[j]) * row[j];
+    if (norm == 0) continue;
+    const auto scale = static_cast<float>(1.0 / std::sqrt(norm));
+    for (int64_t j = 0; j < out.cols; ++j) row[j] *= scale;
+  }
+  return out;
+}
+
+// One classifier setting: which features (raw or unit rows) and which l2.
+struct ClassifierChoice {
+  const Matrix* features = nullptr;
+  bool normalized = false;
+  double l2 = 1.0;
+};
+
+// The validation nodes of a split: the tail of its training nodes. Fits on
+// the rest never see them, and nothing chosen on them ever sees a test node.
+struct ValidationSplit {
+  std::vector<NodeId> fit;
+  std::vector<NodeId> held;
+};
+
+ValidationSplit validation_split(const std::vector<NodeId>& train, double validation_fraction) {
+  const auto fit_size = static_cast<size_t>(
+      std::llround((1.0 - validation_fraction) * static_cast<double>(train.size())));
+  if (fit_size == 0 || fit_size >= train.size()) {
+    throw DataError(
+        "node classification: eval.validation_fraction leaves no node to fit or to validate on");
+  }
+  return {std::vector<NodeId>(train.begin(), train.begin() + fit_size),
+          std::vector<NodeId>(train.begin() + fit_size, train.end())};
+}
+
+// Split number `repeat` of the labelled nodes into training and test nodes.
+std::pair<std::vector<NodeId>, std::vector<NodeId>> split_of(std::vector<NodeId> order,
+                                                             size_t train_size, uint64_t seed,
+                                                             int64_t repeat) {
+  Rng rng(seed, 0x5e1ec7ULL + static_cast<uint64_t>(repeat));
+  for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
+  return {std::vector<NodeId>(order.begin(), order.begin() + train_size),
+          std::vector<NodeId>(order.begin() + train_size, order.end())};
+}
+
 }  // namespace
 
-std::map<std::string, double> evaluate_node_classification(
-    const Matrix& embeddings, const NodeLabels& labels, const NodeClassificationOptions& options) {
+std::map<std::string, double> evaluate_node_classification(const Matrix& embeddings,
+                                                           const NodeLabels& labels,
+                                                           const NodeClassificationOptions& options,
+                                                           const Progress& progress) {
   std::vector<NodeId> labelled;
   for (size_t v = 0; v < labels.of_node.size(); ++v) {
     if (!labels.of_node[v].empty()) labelled.push_back(static_cast<NodeId>(v));
@@ -66,48 +119,72 @@ std::map<std::string, double> evaluate_node_classification(
         " of " + std::to_string(labelled.size()) +
         " labelled nodes leaves no training or no test node");
   }
-  if (!options.l2_choices.empty() && options.validation_fraction <= 0) {
-    throw ConfigError("eval.classifier_l2_choices needs eval.validation_fraction > 0");
+  const bool choosing = !options.l2_choices.empty() || options.normalize_choices.size() > 1;
+  if (choosing && options.validation_fraction <= 0) {
+    throw ConfigError(
+        "eval.classifier_l2_choices and several eval.normalize_choices need "
+        "eval.validation_fraction > 0");
   }
-  const std::vector<double> candidates =
-      options.l2_choices.empty() ? std::vector<double>{options.classifier.l2} : options.l2_choices;
-  std::vector<double> micro, macro, validation_micro, validation_macro, log_chosen_l2;
-  for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
-    std::vector<NodeId> order = labelled;
-    Rng rng(options.seed, 0x5e1ec7ULL + static_cast<uint64_t>(repeat));
-    for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-    const std::vector<NodeId> train(order.begin(), order.begin() + train_size);
-    const std::vector<NodeId> test(order.begin() + train_size, order.end());
-    OneVsRestOptions classifier = options.classifier;
-    if (options.validation_fraction > 0) {
-      // Model selection on the training nodes alone, split again, so neither
-      // the l2 choice nor a sweep ranking by the validation score ever looks
-      // at the test nodes.
-      const auto fit_size = static_cast<size_t>(
-          std::llround((1.0 - options.validation_fraction) * static_cast<double>(train.size())));
-      if (fit_size == 0 || fit_size >= train.size()) {
-        throw DataError(
-            "node classification: eval.validation_fraction leaves no node to fit "
-            "or to validate on");
+  const Matrix unit =
+      std::count(options.normalize_choices.begin(), options.normalize_choices.end(), "l2") > 0
+          ? unit_rows(embeddings)
+          : Matrix();
+  std::vector<ClassifierChoice> choices;
+  for (const auto& normalize : options.normalize_choices) {
+    const bool normalized = normalize == "l2";
+    if (options.l2_choices.empty())
+      choices.push_back({normalized ? &unit : &embeddings, normalized, options.classifier.l2});
+    for (double l2 : options.l2_choices)
+      choices.push_back({normalized ? &unit : &embeddings, normalized, l2});
+  }
+
+  const bool validating = options.validation_fraction > 0;
+  const int64_t fits_total =
+      options.repeats * (1 + (validating ? static_cast<int64_t>(choices.size()) : 0));
+  int64_t fits_done = 0;
+  const auto fitted = [&] {
+    progress.update("eval", ++fits_done, fits_total);
+    progress.throw_if_stopping();
+  };
+
+  // One setting for the whole run: the best mean validation Macro-F1 over all
+  // splits (one split's validation nodes are too few to rank settings on
+  // labels as rare as some of Wikipedia's).
+  size_t best = 0;
+  std::vector<F1Scores> validation(options.repeats);
+  if (validating) {
+    std::vector<std::vector<F1Scores>> scores(choices.size(),
+                                              std::vector<F1Scores>(options.repeats));
+    for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
+      const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
+      const ValidationSplit inner = validation_split(train, options.validation_fraction);
+      for (size_t c = 0; c < choices.size(); ++c) {
+        OneVsRestOptions classifier = options.classifier;
+        classifier.l2 = choices[c].l2;
+        scores[c][repeat] =
+            fit_and_score(*choices[c].features, labels, inner.fit, inner.held, classifier);
+        fitted();
       }
-      const std::vector<NodeId> fit(train.begin(), train.begin() + fit_size);
-      const std::vector<NodeId> held(train.begin() + fit_size, train.end());
-      F1Scores best;
-      best.macro = -1;
-      for (double l2 : candidates) {
-        OneVsRestOptions candidate = options.classifier;
-        candidate.l2 = l2;
-        const F1Scores val = fit_and_score(embeddings, labels, fit, held, candidate);
-        if (val.macro > best.macro) {
-          best = val;
-          classifier.l2 = l2;
-        }
-      }
-      validation_micro.push_back(best.micro);
-      validation_macro.push_back(best.macro);
-      log_chosen_l2.push_back(std::log(classifier.l2));
     }
-    const F1Scores f1 = fit_and_score(embeddings, labels, train, test, classifier);
+    double best_macro = -1;
+    for (size_t c = 0; c < choices.size(); ++c) {
+      double sum = 0;
+      for (const auto& f1 : scores[c]) sum += f1.macro;
+      if (sum > best_macro) {
+        best_macro = sum;
+        best = c;
+      }
+    }
+    validation = scores[best];
+  }
+  const ClassifierChoice& chosen = choices[best];
+  OneVsRestOptions classifier = options.classifier;
+  classifier.l2 = chosen.l2;
+  std::vector<double> micro, macro;
+  for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
+    const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
+    const F1Scores f1 = fit_and_score(*chosen.features, labels, train, test, classifier);
+    fitted();
     micro.push_back(f1.micro);
     macro.push_back(f1.macro);
   }
@@ -118,11 +195,17 @@ std::map<std::string, double> evaluate_node_classification(
       {"node/macro_f1_std", standard_deviation(macro)},
       {"node/labelled_nodes", static_cast<double>(labelled.size())},
       {"node/labels", static_cast<double>(labels.label_names.size())}};
-  if (!validation_macro.empty()) {
+  if (validating) {
+    std::vector<double> validation_micro, validation_macro;
+    for (const auto& f1 : validation) {
+      validation_micro.push_back(f1.micro);
+      validation_macro.push_back(f1.macro);
+    }
     scores["node/val_micro_f1"] = mean(validation_micro);
     scores["node/val_macro_f1"] = mean(validation_macro);
   }
-  if (!options.l2_choices.empty()) scores["node/classifier_l2"] = std::exp(mean(log_chosen_l2));
+  if (!options.l2_choices.empty()) scores["node/classifier_l2"] = chosen.l2;
+  if (options.normalize_choices.size() > 1) scores["node/normalized"] = chosen.normalized;
   return scores;
 }
 

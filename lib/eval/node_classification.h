@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/matrix.h"
+#include "core/progress.h"
 #include "eval/node_labels.h"
 #include "eval/one_vs_rest.h"
 
@@ -21,16 +22,23 @@ struct NodeClassificationOptions {
   double validation_fraction = 0;
   uint64_t seed = 1;
   OneVsRestOptions classifier;
-  // Non-empty (needs validation_fraction > 0): each split fits every l2 here
-  // on its fit nodes, keeps the best validation Macro-F1 and refits the whole
-  // training part with it; "node/classifier_l2" is their geometric mean.
+  // Non-empty (needs validation_fraction > 0): every l2 here (and every
+  // normalize choice) is fitted on each split's fit nodes; the one with the
+  // best validation Macro-F1, averaged over the splits, is refitted on each
+  // split's training nodes and scored on its test nodes. "node/classifier_l2"
+  // and "node/normalized" (1: unit rows) say which won.
   std::vector<double> l2_choices;
+  // "none" and/or "l2" (embedding rows scaled to unit length).
+  std::vector<std::string> normalize_choices = {"none"};
 };
 
 // Returns "node/micro_f1", "node/macro_f1" (means over the repeats) and
 // their "_std", plus "node/labelled_nodes" and "node/labels". Throws
 // DataError when a split leaves no training or no test node.
-std::map<std::string, double> evaluate_node_classification(
-    const Matrix& embeddings, const NodeLabels& labels, const NodeClassificationOptions& options);
+// Reports "eval" progress in classifier fits and stops between fits when asked.
+std::map<std::string, double> evaluate_node_classification(const Matrix& embeddings,
+                                                           const NodeLabels& labels,
+                                                           const NodeClassificationOptions& options,
+                                                           const Progress& progress = {});
 
 }  // namespace wb

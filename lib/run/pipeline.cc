@@ -219,8 +219,10 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     options.seed = static_cast<uint64_t>(config.eval.split_seed);
     options.classifier.l2 = config.eval.classifier_l2;
     options.l2_choices = config.eval.classifier_l2_choices;
+    options.normalize_choices = config.eval.normalize_choices;
     options.classifier.device = context.device;
-    for (const auto& [key, value] : evaluate_node_classification(embeddings, labels, options)) {
+    for (const auto& [key, value] :
+         evaluate_node_classification(embeddings, labels, options, progress)) {
       recorder.score(key, value);
       outcome.scores[key] = value;
     }
