@@ -3,11 +3,13 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/errors.h"
 #include "report/number_format.h"
 #include "report/sample_stats.h"
+#include "store/run_table.h"
 
 namespace wb {
 namespace {
@@ -57,6 +59,7 @@ void add_row(const std::string& path, const std::vector<std::string>& header,
 
 struct Group {
   std::string settings;
+  std::set<std::string> classifiers;  // chosen on validation, per run
   std::vector<double> test, validation;
   int64_t latest_run = 0;
 };
@@ -91,6 +94,29 @@ const Group* chosen(const std::map<std::string, Group>& groups) {
     }
   }
   return best;
+}
+
+// The classifier setting a node-classification run chose on validation.
+std::string classifier_of(const RunSummary& summary) {
+  const auto l2 = summary.scores.find("node/classifier_l2");
+  const auto normalized = summary.scores.find("node/normalized");
+  std::string text;
+  if (l2 != summary.scores.end()) text = "l2=" + format_number(l2->second);
+  if (normalized != summary.scores.end()) {
+    text +=
+        std::string(text.empty() ? "" : " ") + (normalized->second > 0 ? "unit rows" : "raw rows");
+  }
+  return text;
+}
+
+std::string settings_text(const Group& group) {
+  std::string text = group.settings;
+  std::string classifiers;
+  for (const auto& classifier : group.classifiers) {
+    classifiers += (classifiers.empty() ? "" : " or ") + classifier;
+  }
+  if (!classifiers.empty()) text += ", classifier " + classifiers;
+  return text;
 }
 
 std::string cell(const Group* group) {
@@ -155,6 +181,8 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
       }
       Group& group = by_device[device][key];
       group.settings = settings;
+      const std::string classifier = classifier_of(summary);
+      if (!classifier.empty()) group.classifiers.insert(classifier);
       group.test.push_back(test->second);
       const auto validation = summary.scores.find(validation_key(reference.metric));
       if (validation != summary.scores.end()) group.validation.push_back(validation->second);
@@ -162,8 +190,8 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
     }
     const Group* cpu = by_device.count("cpu") ? chosen(by_device["cpu"]) : nullptr;
     const Group* gpu = by_device.count("cuda") ? chosen(by_device["cuda"]) : nullptr;
-    std::string settings = cpu ? "CPU: " + cpu->settings : "";
-    if (gpu) settings += std::string(settings.empty() ? "" : "; ") + "GPU: " + gpu->settings;
+    std::string settings = cpu ? "CPU: " + settings_text(*cpu) : "";
+    if (gpu) settings += std::string(settings.empty() ? "" : "; ") + "GPU: " + settings_text(*gpu);
     char paper_value[32];
     std::snprintf(paper_value, sizeof(paper_value), "%.4f", reference.value);
     table.rows.push_back(
