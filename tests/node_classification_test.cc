@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
+#include <functional>
 
 #include "core/errors.h"
 #include "core/random.h"
@@ -27,6 +28,26 @@ Graph named_graph(const std::vector<std::string>& ids) {
 std::string write_file(const std::string& name, const std::string& text) {
   std::ofstream(name) << text;
   return name;
+}
+
+// 180 nodes in three clusters: node v carries label v % 3, and
+// fill_row(v, row, rng) writes its embedding of `dimension` values.
+struct LabelledEmbeddings {
+  Matrix embeddings;
+  NodeLabels labels;
+};
+LabelledEmbeddings three_clusters(int64_t dimension, uint64_t seed,
+                                  const std::function<void(int, float*, Rng&)>& fill_row) {
+  const int nodes = 180;
+  LabelledEmbeddings out{Matrix(nodes, dimension), {}};
+  out.labels.label_names = {"a", "b", "c"};
+  out.labels.of_node.resize(nodes);
+  Rng rng(seed, seed);
+  for (int v = 0; v < nodes; ++v) {
+    fill_row(v, out.embeddings.row(v), rng);
+    out.labels.of_node[v] = {v % 3};
+  }
+  return out;
 }
 
 }  // namespace
@@ -124,18 +145,11 @@ TEST_CASE("one-vs-rest classification separates clustered embeddings", "[eval]")
 TEST_CASE("the classifier's l2 is chosen on validation nodes, then refitted", "[eval]") {
   // Three faint clusters: strong regularisation flattens the weights and
   // predicts one label for every node, weak regularisation separates them.
-  const int per_cluster = 60;
-  Matrix embeddings(3 * per_cluster, 8);
-  NodeLabels labels;
-  labels.label_names = {"a", "b", "c"};
-  labels.of_node.resize(3 * per_cluster);
-  Rng rng(5, 5);
-  for (int v = 0; v < 3 * per_cluster; ++v) {
+  const auto [embeddings, labels] = three_clusters(8, 5, [](int v, float* row, Rng& rng) {
     for (int j = 0; j < 8; ++j) {
-      embeddings.row(v)[j] = (j == v % 3 ? 0.1f : 0.0f) + 0.05f * (rng.uniform_float() - 0.5f);
+      row[j] = (j == v % 3 ? 0.1f : 0.0f) + 0.05f * (rng.uniform_float() - 0.5f);
     }
-    labels.of_node[v] = {v % 3};
-  }
+  });
   NodeClassificationOptions options;
   options.repeats = 3;
   options.validation_fraction = 0.25;
@@ -161,19 +175,11 @@ TEST_CASE("the classifier's l2 is chosen on validation nodes, then refitted", "[
 TEST_CASE("unit-length rows are chosen when the label is in the direction alone", "[eval]") {
   // Three directions, each row scaled by a factor between 0.001 and 10: raw
   // rows near the origin carry almost no signal, unit rows all do.
-  const int per_cluster = 60;
-  Matrix embeddings(3 * per_cluster, 4);
-  NodeLabels labels;
-  labels.label_names = {"a", "b", "c"};
-  labels.of_node.resize(3 * per_cluster);
-  Rng rng(7, 7);
-  for (int v = 0; v < 3 * per_cluster; ++v) {
+  const auto [embeddings, labels] = three_clusters(4, 7, [](int v, float* row, Rng& rng) {
     const float scale = std::pow(10.0f, 4.0f * rng.uniform_float() - 3.0f);
-    for (int j = 0; j < 4; ++j) {
-      embeddings.row(v)[j] = scale * ((j == v % 3 ? 1.0f : 0.0f) + 0.1f * rng.uniform_float());
-    }
-    labels.of_node[v] = {v % 3};
-  }
+    for (int j = 0; j < 4; ++j)
+      row[j] = scale * ((j == v % 3 ? 1.0f : 0.0f) + 0.1f * rng.uniform_float());
+  });
   NodeClassificationOptions options;
   options.repeats = 3;
   options.validation_fraction = 0.25;

@@ -5,21 +5,9 @@
 # pointed at nothing). Extra arguments go to ctest, e.g. -R store.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build_dir="${WORKBENCH_ASAN_DIR:-$root/build-asan}"
-jobs="${WORKBENCH_JOBS:-2}"
-
-torch_prefix="$("$root/tools/setup.sh" | tail -n 1)"
-generator=()
-command -v ninja >/dev/null && generator=(-G Ninja)
-if [ ! -f "$build_dir/CMakeCache.txt" ]; then
-  # -DNDEBUG as in Release: toml++ 3.3.0 asserts on some malformed input in
-  # debug builds (see tools/fuzz.sh); Release reports it as a syntax error.
-  cmake -S "$root" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG" -DWORKBENCH_SANITIZE=ON \
-    -DWORKBENCH_CUDA=OFF -DCMAKE_PREFIX_PATH="$torch_prefix" >&2
-fi
 start=$(date +%s)
-cmake --build "$build_dir" -j "$jobs" >&2
+build_dir="$(WORKBENCH_BUILD_DIR="${WORKBENCH_ASAN_DIR:-$root/build-asan}" \
+  WORKBENCH_CMAKE_ARGS="-DWORKBENCH_SANITIZE=ON -DWORKBENCH_CUDA=OFF" "$root/tools/build.sh")"
 echo "[sanitize] build: $(( $(date +%s) - start )) s" >&2
 
 export WORKBENCH_TORCH_PYTHONPATH="${WORKBENCH_TORCH_PYTHONPATH:-${WORKBENCH_CACHE:-$HOME/.cache/workbench}/torch-${WORKBENCH_TORCH_VERSION:-2.11.0}}"
@@ -31,5 +19,5 @@ export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:strict_stri
 export LSAN_OPTIONS="suppressions=$root/tools/lsan_suppressions.txt:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 start=$(date +%s)
-ctest --test-dir "$build_dir" --output-on-failure -j "$jobs" -LE cuda "$@"
+ctest --test-dir "$build_dir" --output-on-failure -j "${WORKBENCH_JOBS:-2}" -LE cuda "$@"
 echo "[sanitize] tests: $(( $(date +%s) - start )) s" >&2
