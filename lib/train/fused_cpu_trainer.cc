@@ -93,7 +93,7 @@ class CenterUpdater {
         output_(output),
         shared_(settings.negative_sharing == "window"),
         gradient_(settings.dimension),
-        targets_(settings.negatives + 1),
+        targets_(2 * settings.window * (settings.negatives + 1)),
         contexts_(2 * settings.window),
         shared_negatives_(settings.negatives) {}
 
@@ -142,13 +142,20 @@ class CenterUpdater {
                                  s_.dimension, lr, want_loss, gradient_.data());
       return pairs;
     }
+    // Every pair's rows are resolved first; then, while one pair trains, the
+    // next pair's rows are prefetched: they are random rows, so each pair
+    // would otherwise wait on memory.
     for (int64_t j = first; j <= last; ++j) {
       if (j == position) continue;
-      targets_[0] = output_.row(walk[j]);
-      for (int64_t n = 1; n <= k; ++n) targets_[n] = negative(pairs * (k + 1) + n);
-      loss += sgns_update(center, targets_.data(), k + 1, s_.dimension, lr, want_loss,
-                          gradient_.data());
+      float** targets = &targets_[pairs * (k + 1)];
+      targets[0] = output_.row(walk[j]);
+      for (int64_t n = 1; n <= k; ++n) targets[n] = negative(pairs * (k + 1) + n);
       ++pairs;
+    }
+    for (int64_t pair = 0; pair < pairs; ++pair) {
+      if (pair + 1 < pairs) prefetch_rows(&targets_[(pair + 1) * (k + 1)], k + 1, s_.dimension);
+      loss += sgns_update(center, &targets_[pair * (k + 1)], k + 1, s_.dimension, lr, want_loss,
+                          gradient_.data());
     }
     return pairs;
   }

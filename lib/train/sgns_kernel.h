@@ -15,6 +15,13 @@ namespace wb {
 double sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t dimension,
                    float learning_rate, bool want_loss, float* center_gradient);
 
+// Asks the cache for `count` rows ahead of their use (for writing).
+inline void prefetch_rows(float* const* rows, int64_t count, int64_t dimension) {
+  for (int64_t r = 0; r < count; ++r) {
+    for (int64_t d = 0; d < dimension; d += 16) __builtin_prefetch(rows[r] + d, 1, 3);
+  }
+}
+
 // One center against its m contexts and k negatives shared by the whole
 // window, the center held fixed while they are scored: each context moves by
 // its pair's gradient, each negative by m pairs' worth (it stands in for the
