@@ -84,6 +84,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("amp", c.train.amp, Choices{"off", "bf16", "fp16"});
   v.field("negative_sharing", c.train.negative_sharing, Choices{"none", "window", "batch"});
   v.field("negative_chunk", c.train.negative_chunk, IntRange{1, 1 << 20});
+  v.field("batching", c.train.batching, Choices{"auto", "host", "device"});
   v.field("storage", c.train.storage, Choices{"fp32", "bf16", "fp16"});
   v.field("stochastic_rounding", c.train.stochastic_rounding);
   v.field("deterministic", c.train.deterministic);

@@ -257,6 +257,11 @@ void validate_combinations(const ExperimentConfig& c) {
                               "train.negative_sharing = \"batch\" needs train.trainer = "
                               "\"torch\"; the fused trainers share negatives with \"window\""));
   }
+  if (c.train.batching == "device" && c.train.trainer != "torch") {
+    throw ConfigError(located(c.source_path, 0,
+                              "train.batching = \"device\" needs train.trainer = \"torch\"; the "
+                              "fused trainers read the walks directly"));
+  }
   if (c.train.storage != "fp32" && (c.train.trainer != "fused" || c.experiment.device == "cpu")) {
     throw ConfigError(located(c.source_path, 0,
                               "train.storage = \"" + c.train.storage +

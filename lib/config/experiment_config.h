@@ -70,7 +70,11 @@ struct TrainSection {
   // center shared by its whole window; batch (torch): k * chunk negatives per
   // chunk of pairs, scored as one matrix product.
   std::string negative_sharing = "none";
-  int64_t negative_chunk = 256;     // pairs sharing negatives with negative_sharing = "batch"
+  int64_t negative_chunk = 256;  // pairs sharing negatives with negative_sharing = "batch"
+  // torch: where batches are made. host: pair by pair on one CPU thread (the
+  // reference order); device: with tensor operations on the training device;
+  // auto: device on CUDA, host on the CPU.
+  std::string batching = "auto";
   std::string storage = "fp32";     // fused CUDA tables: fp32 | bf16 | fp16 (fp32 arithmetic)
   bool stochastic_rounding = true;  // for bf16/fp16 storage
   bool deterministic = false;       // fused: one thread / one warp, reproducible bit for bit

@@ -16,8 +16,8 @@
 #include "train/initialization.h"
 #include "train/loss_scaler.h"
 #include "train/negative_sampler.h"
-#include "train/pair_batcher.h"
 #include "train/subsampling.h"
+#include "train/torch_batches.h"
 #include "train/trainer.h"
 
 namespace wb {
@@ -45,18 +45,6 @@ class AutocastScope {
   bool active_ = false;
   bool previous_enabled_ = false;
   at::ScalarType previous_dtype_ = at::kFloat;
-};
-
-at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
-  return at::from_blob(const_cast<int64_t*>(values.data()), {static_cast<int64_t>(values.size())},
-                       at::kLong)
-      .to(device);
-}
-
-struct StepInputs {
-  at::Tensor centers;  // [B]
-  at::Tensor targets;  // [B, 1 + K]: the context, then K negatives; or, shared, [B] contexts
-  at::Tensor shared_negatives;  // shared: [chunks * C], chunk i's C negatives serve its C pairs
 };
 
 class TorchTrainer : public Trainer {
@@ -91,23 +79,19 @@ class TorchTrainer : public Trainer {
     const bool shared = s.negative_sharing == "batch";
 
     const auto started = std::chrono::steady_clock::now();
-    Rng negative_rng(options.seed, 0xbeefULL);
-    PairBatch batch;
-    std::vector<int64_t> targets;
+    auto batches = make_torch_batch_source(s.batching, s, *negatives, device, options.seed);
+    StepInputs inputs;
     at::Tensor interval_loss = at::zeros({}, at::TensorOptions(at::kDouble).device(device));
     int64_t interval_pairs = 0;
     int64_t tokens_per_epoch = 0;
     for (NodeId node : walks.nodes) tokens_per_epoch += node != Walks::kNoNode;
-    int64_t tokens_before_epoch = first_epoch * tokens_per_epoch;
-    int64_t total_tokens = 0;
+    const int64_t total_tokens = tokens_per_epoch * s.epochs;
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       // Sub-sampling draws again each epoch, as word2vec does.
       const Walks kept_walks =
           subsampler.enabled() ? subsampler.filtered(walks, options.seed, epoch) : Walks{};
-      PairBatcher batcher(subsampler.enabled() ? kept_walks : walks, s.window, s.dynamic_window,
-                          options.seed, epoch);
-      total_tokens = batcher.tokens_total() * s.epochs;
-      while (batcher.next(s.batch_size, batch)) {
+      batches->start_epoch(subsampler.enabled() ? kept_walks : walks, epoch);
+      while (batches->next(inputs)) {
         if (progress.stopping()) {
           // A step is atomic here: the tables hold every finished step.
           if (options.checkpoint.enabled()) {
@@ -116,24 +100,16 @@ class TorchTrainer : public Trainer {
           }
           throw Interrupted();
         }
-        const int64_t tokens_done = tokens_before_epoch + batcher.tokens_done();
-        const double lr = learning_rate_at(
-            s, static_cast<double>(tokens_done) / static_cast<double>(total_tokens));
-        StepInputs inputs;
-        inputs.centers = to_index_tensor(batch.centers, device);
-        if (shared) {
-          fill_shared_negatives(batch, *negatives, s.negative_chunk, negative_rng, targets);
-          inputs.targets = to_index_tensor(batch.contexts, device);
-          inputs.shared_negatives = to_index_tensor(targets, device);
-        } else {
-          fill_targets(batch, *negatives, s.negatives, negative_rng, targets);
-          inputs.targets = to_index_tensor(targets, device).view({batch.size(), -1});
-        }
+        const double fraction_done =
+            (static_cast<double>(epoch) + batches->epoch_fraction_done()) / s.epochs;
+        const auto tokens_done = static_cast<int64_t>(fraction_done * total_tokens);
+        const double lr = learning_rate_at(s, fraction_done);
+        const int64_t batch_pairs = inputs.centers.size(0);
         const at::Tensor loss = shared ? shared_step(inputs, lr, s, device.type(), scaler)
                                        : step(inputs, lr, s.amp, device.type(), scaler);
         interval_loss += loss;
-        interval_pairs += batch.size();
-        summary.pairs += batch.size();
+        interval_pairs += batch_pairs;
+        summary.pairs += batch_pairs;
         ++summary.steps;
         if (summary.steps % s.log_every == 0) {
           summary.final_loss =
@@ -143,7 +119,6 @@ class TorchTrainer : public Trainer {
         }
         progress.update("train", tokens_done, total_tokens);
       }
-      tokens_before_epoch += batcher.tokens_total();
       if (options.checkpoint.due_after(epoch)) {
         save_checkpoint(options.checkpoint.path, key,
                         {epoch + 1, to_matrix(input_), to_matrix(output_)});
@@ -160,24 +135,6 @@ class TorchTrainer : public Trainer {
   }
 
  private:
-  static void fill_targets(const PairBatch& batch, const NegativeSampler& sampler, int64_t k,
-                           Rng& rng, std::vector<int64_t>& targets) {
-    targets.resize(static_cast<size_t>(batch.size() * (k + 1)));
-    size_t i = 0;
-    for (int64_t pair = 0; pair < batch.size(); ++pair) {
-      targets[i++] = batch.contexts[pair];
-      for (int64_t n = 0; n < k; ++n) targets[i++] = sampler.sample(rng);
-    }
-  }
-
-  // Chunk i of C pairs shares C negatives: ceil(B / C) * C draws per batch.
-  static void fill_shared_negatives(const PairBatch& batch, const NegativeSampler& sampler,
-                                    int64_t chunk, Rng& rng, std::vector<int64_t>& negatives) {
-    const int64_t chunks = (batch.size() + chunk - 1) / chunk;
-    negatives.resize(static_cast<size_t>(chunks * chunk));
-    for (int64_t& node : negatives) node = sampler.sample(rng);
-  }
-
   // Negatives shared by a chunk of C pairs (PyTorch-BigGraph's batching):
   // every center is scored against all C of its chunk's negatives with one
   // batched matrix product, [C, d] x [d, C] per chunk, which autocast runs on

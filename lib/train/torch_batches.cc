@@ -1,0 +1,215 @@
+#include "train/torch_batches.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Context.h>
+
+#include <algorithm>
+#include <mutex>
+#include <vector>
+
+#include "core/errors.h"
+#include "train/pair_batcher.h"
+
+namespace wb {
+namespace {
+
+// A copy on `device`: from_blob(...).to(kCPU) alone would alias `values`.
+at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
+  return at::from_blob(const_cast<int64_t*>(values.data()), {static_cast<int64_t>(values.size())},
+                       at::kLong)
+      .to(device, /*non_blocking=*/false, /*copy=*/true);
+}
+
+// The reference order: PairBatcher's pairs, negatives drawn on the host.
+class HostBatchSource : public TorchBatchSource {
+ public:
+  HostBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
+                  const at::Device& device, uint64_t seed)
+      : s_(settings), sampler_(sampler), device_(device), seed_(seed), rng_(seed, 0xbeefULL) {}
+
+  void start_epoch(const Walks& walks, int64_t epoch) override {
+    batcher_ = std::make_unique<PairBatcher>(walks, s_.window, s_.dynamic_window, seed_, epoch);
+  }
+
+  bool next(StepInputs& inputs) override {
+    if (!batcher_->next(s_.batch_size, batch_)) return false;
+    inputs.centers = to_index_tensor(batch_.centers, device_);
+    if (s_.negative_sharing == "batch") {
+      // Chunk i of C pairs shares C negatives: ceil(B / C) * C draws per batch.
+      const int64_t chunk = s_.negative_chunk;
+      const int64_t chunks = (batch_.size() + chunk - 1) / chunk;
+      draws_.resize(static_cast<size_t>(chunks * chunk));
+      for (int64_t& node : draws_) node = sampler_.sample(rng_);
+      inputs.targets = to_index_tensor(batch_.contexts, device_);
+      inputs.shared_negatives = to_index_tensor(draws_, device_);
+    } else {
+      const int64_t k = s_.negatives;
+      draws_.resize(static_cast<size_t>(batch_.size() * (k + 1)));
+      size_t i = 0;
+      for (int64_t pair = 0; pair < batch_.size(); ++pair) {
+        draws_[i++] = batch_.contexts[pair];
+        for (int64_t n = 0; n < k; ++n) draws_[i++] = sampler_.sample(rng_);
+      }
+      inputs.targets = to_index_tensor(draws_, device_).view({batch_.size(), -1});
+    }
+    return true;
+  }
+
+  double epoch_fraction_done() const override {
+    return batcher_->tokens_total() == 0 ? 1.0
+                                         : static_cast<double>(batcher_->tokens_done()) /
+                                               static_cast<double>(batcher_->tokens_total());
+  }
+
+ private:
+  const TrainSection& s_;
+  const NegativeSampler& sampler_;
+  at::Device device_;
+  uint64_t seed_;
+  Rng rng_;  // negatives, one stream for the whole run
+  std::unique_ptr<PairBatcher> batcher_;
+  PairBatch batch_;
+  std::vector<int64_t> draws_;
+};
+
+// Pairs and negatives made on the device. Each step takes the next block of
+// walks (in a random order per epoch) and keeps, for every position, the
+// contexts within its random window: the same pairs PairBatcher emits, in
+// another order within an epoch.
+class DeviceBatchSource : public TorchBatchSource {
+ public:
+  DeviceBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
+                    const at::Device& device, uint64_t seed)
+      : s_(settings), device_(device), generator_(make_generator(device, seed)) {
+    const NegativeTable table = sampler.table();
+    num_nodes_ = table.num_nodes;
+    if (table.size > 0) {
+      probability_ = at::from_blob(const_cast<float*>(table.probability), {table.size}, at::kFloat)
+                         .to(device, /*non_blocking=*/false, /*copy=*/true);
+      alias_ = at::from_blob(const_cast<int32_t*>(table.alias), {table.size}, at::kInt)
+                   .to(device, at::kLong);
+    }
+    // Offsets -window..-1, 1..window.
+    std::vector<int64_t> offsets;
+    for (int64_t o = -s_.window; o <= s_.window; ++o) {
+      if (o != 0) offsets.push_back(o);
+    }
+    offsets_ = to_index_tensor(offsets, device).view({1, 1, -1});
+  }
+
+  void start_epoch(const Walks& walks, int64_t) override {
+    length_ = walks.walk_length;
+    walks_ = at::from_blob(const_cast<NodeId*>(walks.nodes.data()),
+                           {walks.num_walks, walks.walk_length}, at::kInt)
+                 .to(device_, at::kLong);
+    order_ =
+        at::randperm(walks.num_walks, generator_, at::TensorOptions(at::kLong).device(device_));
+    positions_ = at::arange(length_, at::TensorOptions(at::kLong).device(device_)).view({1, -1, 1});
+    // A walk gives about walk_length * (window + 1) pairs with word2vec's
+    // shrinking windows: take as many walks as fill a batch of that size.
+    const int64_t pairs_per_walk = std::max<int64_t>(1, length_ * (s_.window + 1));
+    block_ = std::max<int64_t>(1, s_.batch_size / pairs_per_walk);
+    next_walk_ = 0;
+  }
+
+  bool next(StepInputs& inputs) override {
+    while (next_walk_ < order_.size(0)) {
+      const int64_t count = std::min(block_, order_.size(0) - next_walk_);
+      const at::Tensor block = walks_.index_select(0, order_.narrow(0, next_walk_, count));
+      next_walk_ += count;
+      if (pairs_of(block, inputs)) {
+        add_negatives(inputs);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  double epoch_fraction_done() const override {
+    return order_.size(0) == 0
+               ? 1.0
+               : static_cast<double>(next_walk_) / static_cast<double>(order_.size(0));
+  }
+
+ private:
+  static at::Generator make_generator(const at::Device& device, uint64_t seed) {
+    if (!device.is_cuda()) return at::detail::createCPUGenerator(seed);
+    // The device's default generator, reseeded: a fresh CUDA generator would
+    // need the CUDA headers here.
+    at::Generator generator = at::globalContext().defaultGenerator(device);
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    generator.set_current_seed(seed);
+    return generator;
+  }
+
+  // Every (center, context) pair of the block's walks: contexts at offsets
+  // within the center's window (1..window, shrunk at random per position when
+  // dynamic_window), both nodes real (walks end early at dead ends or after
+  // sub-sampling). Returns false when the block has none.
+  bool pairs_of(const at::Tensor& block, StepInputs& inputs) {
+    const auto options = at::TensorOptions(at::kLong).device(device_);
+    const int64_t walks = block.size(0);
+    const at::Tensor reach =
+        s_.dynamic_window ? at::randint(1, s_.window + 1, {walks, length_, 1}, generator_, options)
+                          : at::full({walks, length_, 1}, s_.window, options);
+    const at::Tensor where = positions_ + offsets_;  // [1, L, 2W]
+    const at::Tensor inside = (where >= 0) & (where < length_);
+    const int64_t span = offsets_.size(2);
+    const at::Tensor context_index = where.clamp(0, length_ - 1).view({1, -1}).expand({walks, -1});
+    const at::Tensor centers = block.unsqueeze(2).expand({walks, length_, span});
+    const at::Tensor contexts = block.gather(1, context_index).view({walks, length_, span});
+    const at::Tensor keep = inside & (offsets_.abs() <= reach) & (centers >= 0) & (contexts >= 0);
+    inputs.centers = centers.masked_select(keep);
+    inputs.targets = contexts.masked_select(keep);
+    return inputs.centers.size(0) > 0;
+  }
+
+  at::Tensor draw_negatives(int64_t count) {
+    const auto options = at::TensorOptions(at::kLong).device(device_);
+    if (!probability_.defined()) return at::randint(0, num_nodes_, {count}, generator_, options);
+    const at::Tensor slot = at::randint(0, probability_.size(0), {count}, generator_, options);
+    const at::Tensor coin =
+        at::rand({count}, generator_, at::TensorOptions(at::kFloat).device(device_));
+    return at::where(coin < probability_.index_select(0, slot), slot, alias_.index_select(0, slot));
+  }
+
+  void add_negatives(StepInputs& inputs) {
+    const int64_t pairs = inputs.centers.size(0);
+    if (s_.negative_sharing == "batch") {
+      const int64_t chunk = s_.negative_chunk;
+      inputs.shared_negatives = draw_negatives((pairs + chunk - 1) / chunk * chunk);
+      return;
+    }
+    const at::Tensor negatives = draw_negatives(pairs * s_.negatives).view({pairs, s_.negatives});
+    inputs.targets = at::cat({inputs.targets.unsqueeze(1), negatives}, 1);
+  }
+
+  const TrainSection& s_;
+  at::Device device_;
+  at::Generator generator_;
+  int64_t num_nodes_ = 0;
+  at::Tensor probability_, alias_;  // the unigram alias table; undefined: uniform
+  at::Tensor offsets_;              // [1, 1, 2 * window]
+  at::Tensor walks_;                // [walks, length], kNoNode = -1
+  at::Tensor order_;                // this epoch's walk order
+  at::Tensor positions_;            // [1, length, 1]
+  int64_t length_ = 0;
+  int64_t block_ = 1;  // walks per batch
+  int64_t next_walk_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<TorchBatchSource> make_torch_batch_source(const std::string& batching,
+                                                          const TrainSection& settings,
+                                                          const NegativeSampler& sampler,
+                                                          const at::Device& device, uint64_t seed) {
+  const bool on_device = batching == "device" || (batching == "auto" && device.is_cuda());
+  if (on_device) return std::make_unique<DeviceBatchSource>(settings, sampler, device, seed);
+  if (batching != "host" && batching != "auto") {
+    throw ConfigError("train.batching: unknown value \"" + batching + "\"");
+  }
+  return std::make_unique<HostBatchSource>(settings, sampler, device, seed);
+}
+
+}  // namespace wb
