@@ -3,7 +3,7 @@
 # TOML-to-config validation) with clang, ASan and UBSan, and runs each one.
 # The parsers need neither LibTorch nor the rest of lib/, so the build is small.
 #   tools/fuzz.sh                 # CI: 20000 executions per target
-#   tools/fuzz.sh --runs 0 --time 600   # by hand: ten minutes each, unbounded runs
+#   tools/fuzz.sh --runs -1 --time 600  # by hand: ten minutes each, no cap on executions
 # New inputs that reach new code are kept in tests/fuzz/corpus/<target> only
 # when --grow is given (commit them); findings (crash-*, leak-*, ...) land in
 # build-fuzz/findings and fail the script.

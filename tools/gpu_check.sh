@@ -65,7 +65,8 @@ for rounding in true false; do
     --set train.stochastic_rounding="$rounding" --set train.epochs=1
 done
 # The LibTorch reference on the GPU: FP32 against bf16 autocast, per-pair
-# negatives against negatives shared per chunk (tensor-core products).
+# negatives against negatives shared per chunk (tensor-core products), batches
+# made on the device (train.batching = "auto") and once on the host.
 if [ -f .device-data/facebook/facebook_combined.txt ]; then
   for sharing in none batch; do
     for amp in off bf16; do
@@ -74,6 +75,10 @@ if [ -f .device-data/facebook/facebook_combined.txt ]; then
         --set train.batch_size=16384 --set walk.walks_per_node=2
     done
   done
+  # Batches made on the host (one CPU thread), as before train.batching existed.
+  run experiments/facebook.toml "torch-none-off-host" --set graph.path="\"$PWD/.device-data/facebook/facebook_combined.txt\"" \
+    --set train.trainer='"torch"' --set train.batching='"host"' \
+    --set train.batch_size=16384 --set walk.walks_per_node=2
 fi
 cp "$STORE" "$OUT/workbench.db"
 grep -E "^run [0-9]+:|^(walk|train|eval) +[0-9.]+ s|hadamard|rror" "$OUT/runs.log" | tail -60 >"$OUT/runs-short.log"

@@ -24,8 +24,10 @@ Walks community_walks() {
   return walks;
 }
 
-TrainSummary train_on(const std::string& device, const std::string& amp, Matrix* out = nullptr) {
+TrainSummary train_on(const std::string& device, const std::string& amp, Matrix* out = nullptr,
+                      const std::string& batching = "auto") {
   TrainOptions options;
+  options.settings.batching = batching;
   options.settings.dimension = 64;
   options.settings.window = 5;
   options.settings.epochs = 2;
@@ -45,11 +47,19 @@ TrainSummary train_on(const std::string& device, const std::string& amp, Matrix*
 
 TEST_CASE("the LibTorch trainer gives the same loss on CUDA as on the CPU", "[cuda]") {
   Matrix cpu_embeddings, cuda_embeddings;
-  const TrainSummary cpu = train_on("cpu", "off", &cpu_embeddings);
-  const TrainSummary cuda = train_on("cuda", "off", &cuda_embeddings);
+  const TrainSummary cpu = train_on("cpu", "off", &cpu_embeddings, "host");
+  const TrainSummary cuda = train_on("cuda", "off", &cuda_embeddings, "host");
   // Same initial tables, pairs and negatives; only summation order differs.
   REQUIRE(cuda.pairs == cpu.pairs);
   REQUIRE(cuda.final_loss == Approx(cpu.final_loss).epsilon(0.01));
+}
+
+TEST_CASE("batches made on the GPU train like the host's", "[cuda]") {
+  const TrainSummary host = train_on("cpu", "off", nullptr, "host");
+  const TrainSummary device = train_on("cuda", "off", nullptr, "device");
+  // Other random windows and negatives, the same distribution of both.
+  REQUIRE(device.pairs == Approx(host.pairs).epsilon(0.02));
+  REQUIRE(device.final_loss == Approx(host.final_loss).epsilon(0.05));
 }
 
 TEST_CASE("AMP on CUDA (bf16, fp16 with loss scaling) tracks FP32", "[cuda][amp]") {
