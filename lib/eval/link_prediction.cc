@@ -102,7 +102,8 @@ void record(std::map<std::string, double>& results, const std::string& method,
 
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
                                                        const LinkSplit& split,
-                                                       const LinkPredictionOptions& options) {
+                                                       const LinkPredictionOptions& options,
+                                                       const Progress& progress) {
   if (embeddings.rows < split.train_graph.num_nodes()) {
     throw DataError("link prediction: " + std::to_string(embeddings.rows) +
                     " embedding rows for a graph of " +
@@ -119,6 +120,13 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       throw DataError("link prediction: the split has no training pairs for the edge classifier");
     }
     const LabelledPairs train = label_pairs(split.train_edges, split.train_non_edges);
+    const auto operators = static_cast<int64_t>(options.operators.size());
+    const int64_t fits_total = operators * (options.validation_fraction > 0 ? 2 : 1);
+    int64_t fits_done = 0;
+    const auto fitted = [&] {
+      progress.update("eval", ++fits_done, fits_total);
+      progress.throw_if_stopping();
+    };
     if (options.validation_fraction > 0) {
       const Validation v = validation_split(split, options.validation_fraction);
       for (EdgeOperator op : options.operators) {
@@ -128,6 +136,7 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
         results["link/" + name(op) + "/val_roc_auc"] = roc_auc(
             classifier.decision_function(edge_features(embeddings, v.held.pairs, op, threads)),
             v.held.labels);
+        fitted();
       }
       results["link/dot/val_roc_auc"] = roc_auc(
           dot_products(embeddings, v.held.pairs, options.classifier.threads), v.held.labels);
@@ -139,6 +148,7 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       record(results, name(op),
              classifier.decision_function(edge_features(embeddings, test.pairs, op, threads)),
              test.labels);
+      fitted();
     }
   }
   if (options.include_dot_product) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/matrix.h"
+#include "core/progress.h"
 #include "eval/edge_features.h"
 #include "eval/link_split.h"
 #include "eval/logistic_regression.h"
@@ -28,8 +29,10 @@ struct LinkPredictionOptions {
 // "/mrr" (OGB's ranking metrics, MRR against 100 sampled test negatives per
 // positive) for each operator, and the same for "link/dot/". Throws DataError when the embedding
 // has fewer rows than the graph has nodes or the split has no training pairs.
+// Reports "eval" progress in classifier fits and stops between fits when asked.
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
                                                        const LinkSplit& split,
-                                                       const LinkPredictionOptions& options);
+                                                       const LinkPredictionOptions& options,
+                                                       const Progress& progress = {});
 
 }  // namespace wb

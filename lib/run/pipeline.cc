@@ -202,8 +202,8 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
 
   if (link_prediction) {
     PhaseTimer eval_timer("eval", recorder, outcome, hooks);
-    for (const auto& [key, value] :
-         evaluate_link_prediction(embeddings, split, link_options(config.eval, context))) {
+    for (const auto& [key, value] : evaluate_link_prediction(
+             embeddings, split, link_options(config.eval, context), progress)) {
       recorder.score(key, value);
       outcome.scores[key] = value;
     }
