@@ -4,6 +4,7 @@
 # The parsers need neither LibTorch nor the rest of lib/, so the build is small.
 #   tools/fuzz.sh                 # CI: 20000 executions per target
 #   tools/fuzz.sh --runs -1 --time 600  # by hand: ten minutes each, no cap on executions
+#   tools/fuzz.sh --targets "edge_list labels"   # some of the targets
 # New inputs that reach new code are kept in tests/fuzz/corpus/<target> only
 # when --grow is given (commit them); findings (crash-*, leak-*, ...) land in
 # build-fuzz/findings and fail the script.
@@ -12,12 +13,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=20000
 seconds=120
 grow=0
+targets="edge_list labels config"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --time) seconds="$2"; shift 2 ;;
     --grow) grow=1; shift ;;
-    *) echo "usage: tools/fuzz.sh [--runs N] [--time SECONDS] [--grow]" >&2; exit 2 ;;
+    --targets) targets="$2"; shift 2 ;;
+    *) echo "usage: tools/fuzz.sh [--runs N] [--time SECONDS] [--grow] [--targets \"edge_list labels config\"]" >&2; exit 2 ;;
   esac
 done
 if ! command -v clang++ >/dev/null 2>&1; then
@@ -37,7 +40,7 @@ declare -A sources=(
   [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_precheck.cc"
 )
 status=0
-for target in edge_list labels config; do
+for target in $targets; do
   binary="$out/${target}_fuzz"
   # shellcheck disable=SC2086
   clang++ "${flags[@]}" "$root/tests/fuzz/${target}_fuzz.cc" ${sources[$target]} "${common[@]}" \
