@@ -95,6 +95,18 @@ TEST_CASE("non-ASCII characters outside strings are refused before toml++ reads 
       parse("[graph]\npath = \xe2\x80\x9cx\xe2\x80\x9d\n"),
       Contains("exp.toml:2") && Contains("non-ASCII") && Contains("typographic quotes"));
   REQUIRE_THROWS_WITH(parse("\xef\xb9\xbf"), Contains("exp.toml:1"));
+  // A line-ending backslash before U+FEFB in a multi-line string (also found
+  // by the fuzzer), on line 3: lines after an escaped line end still count.
+  REQUIRE_THROWS_WITH(parse("[experiment]\nname = \"\"\"a\\\n\\\xef\xbb\xbb\"\"\"\n"),
+                      Contains("exp.toml:3") && Contains("backslash before a non-ASCII"));
+  // ...and after the line ends a line-ending backslash skips.
+  REQUIRE_THROWS_WITH(parse("[experiment]\nname = \"\"\"a\\\n\n \xef\xbb\xbb\"\"\"\n"),
+                      Contains("exp.toml:4") && Contains("backslash before a non-ASCII"));
+  // Escapes that are fine stay fine, and lines after them are counted.
+  REQUIRE(parse("[graph]\npath = \"x\"\n[experiment]\nname = \"\"\"a\\\n  b\\\\\xc3\xa9\"\"\"\n").experiment.name ==
+          "ab\\\xc3\xa9");
+  REQUIRE_THROWS_WITH(parse("[experiment]\nname = \"\"\"a\\\n\"\"\"\ndimension = \xe2\x80\x9c"),
+                      Contains("exp.toml:4") && Contains("outside a quoted string"));
   // Inside strings and comments they are fine.
   const auto config = parse(
       "# caf\xc3\xa9\n[experiment]\nname = \"caf\xc3\xa9 \\\" \xc3\xa9\"\n"
