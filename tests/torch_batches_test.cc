@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -17,19 +18,26 @@ using namespace wb;
 
 namespace {
 
-// Walk w at position i visits node w * length + i, so a pair's offset is
-// target - center; every third walk stops early (a dead end).
-Walks numbered_walks(int64_t num_walks, int64_t length) {
+// Walks whose node at position i of walk w is node_at(w, i, rng).
+Walks generated_walks(int64_t num_walks, int64_t length, uint64_t seed,
+                      const std::function<NodeId(int64_t, int64_t, Rng&)>& node_at) {
   Walks walks;
   walks.num_walks = num_walks;
   walks.walk_length = length;
+  Rng rng(seed, seed);
   for (int64_t w = 0; w < num_walks; ++w) {
-    const int64_t stop = w % 3 == 0 ? length / 2 : length;
-    for (int64_t i = 0; i < length; ++i) {
-      walks.nodes.push_back(i < stop ? static_cast<NodeId>(w * length + i) : Walks::kNoNode);
-    }
+    for (int64_t i = 0; i < length; ++i) walks.nodes.push_back(node_at(w, i, rng));
   }
   return walks;
+}
+
+// Walk w at position i visits node w * length + i, so a pair's offset is
+// target - center; every third walk stops early (a dead end).
+Walks numbered_walks(int64_t num_walks, int64_t length) {
+  return generated_walks(num_walks, length, 0, [length](int64_t w, int64_t i, Rng&) {
+    const int64_t stop = w % 3 == 0 ? length / 2 : length;
+    return i < stop ? static_cast<NodeId>(w * length + i) : Walks::kNoNode;
+  });
 }
 
 std::multiset<std::pair<int64_t, int64_t>> epoch_pairs(TorchBatchSource& source,
@@ -97,13 +105,9 @@ TEST_CASE("device batches shrink windows as word2vec does", "[train][batches]") 
 
 TEST_CASE("device negatives follow the sampler's distribution", "[train][batches]") {
   // A skewed corpus: node 0 on every other position.
-  Walks walks;
-  walks.num_walks = 200;
-  walks.walk_length = 10;
-  Rng rng(9, 9);
-  for (int64_t i = 0; i < 2000; ++i) {
-    walks.nodes.push_back(i % 2 == 0 ? 0 : static_cast<NodeId>(1 + rng.below(9)));
-  }
+  const Walks walks = generated_walks(200, 10, 9, [](int64_t, int64_t i, Rng& rng) {
+    return i % 2 == 0 ? 0 : static_cast<NodeId>(1 + rng.below(9));
+  });
   auto sampler = make_negative_sampler("unigram");
   sampler->prepare(walks, 10, 0.75);
   TrainSection s = batch_settings(2, true);
@@ -132,14 +136,9 @@ TEST_CASE("device negatives follow the sampler's distribution", "[train][batches
 
 TEST_CASE("the LibTorch trainer learns from device-made batches", "[train][batches]") {
   // Two groups of 10 nodes; walks stay inside their group.
-  Walks walks;
-  walks.num_walks = 400;
-  walks.walk_length = 20;
-  Rng rng(1, 1);
-  for (int w = 0; w < 400; ++w) {
-    for (int i = 0; i < 20; ++i)
-      walks.nodes.push_back(static_cast<NodeId>((w % 2) * 10 + rng.below(10)));
-  }
+  const Walks walks = generated_walks(400, 20, 1, [](int64_t w, int64_t, Rng& rng) {
+    return static_cast<NodeId>((w % 2) * 10 + rng.below(10));
+  });
   TrainOptions options;
   options.settings.dimension = 16;
   options.settings.window = 3;
