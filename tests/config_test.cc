@@ -102,9 +102,17 @@ TEST_CASE("non-ASCII characters outside strings are refused before toml++ reads 
   // ...and after the line ends a line-ending backslash skips.
   REQUIRE_THROWS_WITH(parse("[experiment]\nname = \"\"\"a\\\n\n \xef\xbb\xbb\"\"\"\n"),
                       Contains("exp.toml:4") && Contains("backslash before a non-ASCII"));
+  // A quote glued to a value (s=2"...) makes toml++ test the next character
+  // with the same tables: refused at the quote.
+  REQUIRE_THROWS_WITH(parse("[experiment]\nname = 2\"\xc3\xa9\"\n"),
+                      Contains("exp.toml:2") && Contains("a quote right after '2'"));
+  // Strings where TOML has keys and values stay fine.
+  REQUIRE(parse("[graph]\n\"path\" = \"x\"\n[ \"experiment\" ]\nname = 'a'\n"
+                "[eval]\noperators = [ # the best\n  \"hadamard\",\"average\"]\n")
+              .eval.operators.size() == 2);
   // Escapes that are fine stay fine, and lines after them are counted.
-  REQUIRE(parse("[graph]\npath = \"x\"\n[experiment]\nname = \"\"\"a\\\n  b\\\\\xc3\xa9\"\"\"\n").experiment.name ==
-          "ab\\\xc3\xa9");
+  REQUIRE(parse("[graph]\npath = \"x\"\n[experiment]\nname = \"\"\"a\\\n  b\\\\\xc3\xa9\"\"\"\n")
+              .experiment.name == "ab\\\xc3\xa9");
   REQUIRE_THROWS_WITH(parse("[experiment]\nname = \"\"\"a\\\n\"\"\"\ndimension = \xe2\x80\x9c"),
                       Contains("exp.toml:4") && Contains("outside a quoted string"));
   // Inside strings and comments they are fine.

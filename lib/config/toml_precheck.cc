@@ -44,15 +44,33 @@ size_t after_escape(const std::string& text, size_t at, bool multi_line, long& l
   return next < text.size() && text[next] != '\n' ? next : at;
 }
 
+// A string may start only where TOML has a key or a value: at a line start or
+// after '=', '[', ',', '{' or '.'. toml++ 3.3.0 reads a quote glued to a value
+// (s=2"...) as part of it and tests the next character with the whitespace
+// tables that reach __builtin_unreachable for non-ASCII characters (found by
+// tools/fuzz.sh), so such a quote is refused before it gets there.
+void check_string_start(char before, long line, const std::string& source) {
+  if (before == '\n' || before == '=' || before == '[' || before == ',' || before == '{' ||
+      before == '.') {
+    return;
+  }
+  throw ConfigError(
+      located(source, line,
+              std::string("TOML syntax error: a quote right after '") + before +
+                  "' (a string starts a key or a value: after '=', ',', '[' or '{')"));
+}
+
 }  // namespace
 
 void check_toml_characters(const std::string& text, const std::string& source) {
   State state = State::kCode;
   long line = 1;
+  char before = '\n';  // the last character of code, blanks aside; '\n' at a line start
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') {
       ++line;
+      before = '\n';
       if (state == State::kComment || state == State::kBasic || state == State::kLiteral) {
         state = State::kCode;  // single-line strings end here (toml++ reports the error)
       }
@@ -60,6 +78,9 @@ void check_toml_characters(const std::string& text, const std::string& source) {
     }
     switch (state) {
       case State::kCode:
+        if (c == ' ' || c == '\t' || c == '\r') break;
+        if (c == '"' || c == '\'') check_string_start(before, line, source);
+        before = c;  // a string's closing quote leaves '"' or '\'' here too
         if (c == '#') {
           state = State::kComment;
         } else if (starts_with(text, i, "\"\"\"")) {
