@@ -228,10 +228,12 @@ void apply_override(toml::table& root, const std::string& assignment,
   if (table == nullptr)
     throw ConfigError("--set " + assignment + ": " + section + " is not a table");
   try {
-    toml::table parsed = toml::parse("value = " + value);
+    toml::table parsed = toml::parse(toml_as_ascii("value = " + value, "--set"));
     table->insert_or_assign(key, std::move(*parsed.get("value")));
   } catch (const toml::parse_error&) {
     table->insert_or_assign(key, value);  // a bare word: take it as a string
+  } catch (const ConfigError&) {
+    table->insert_or_assign(key, value);  // a bare word with non-ASCII characters
   }
   overridden.insert(section + "." + key);
 }
@@ -294,10 +296,10 @@ void validate_combinations(const ExperimentConfig& c) {
 ExperimentConfig parse_experiment_config(const std::string& toml_text,
                                          const std::string& source_name,
                                          const std::vector<std::string>& overrides) {
-  check_toml_characters(toml_text, source_name);
+  const std::string ascii = toml_as_ascii(toml_text, source_name);
   toml::table root;
   try {
-    root = toml::parse(toml_text, source_name);
+    root = toml::parse(ascii, source_name);
   } catch (const toml::parse_error& error) {
     throw ConfigError(located(source_name, static_cast<long>(error.source().begin.line),
                               "TOML syntax error: " + std::string(error.description())));

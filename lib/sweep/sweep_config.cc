@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/toml_precheck.h"
 #include "core/errors.h"
 #include "sweep/toml_value_text.h"
 
@@ -263,7 +264,7 @@ const std::vector<std::string>& execution_settings() {
 SweepConfig parse_sweep_config(const std::string& toml_text, const std::string& source_path) {
   toml::table root;
   try {
-    root = toml::parse(toml_text, source_path);
+    root = toml::parse(toml_as_ascii(toml_text, source_path), source_path);
   } catch (const toml::parse_error& error) {
     throw ConfigError(located(source_path, static_cast<long>(error.source().begin.line),
                               "TOML syntax error: " + std::string(error.description())));
