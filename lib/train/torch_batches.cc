@@ -62,7 +62,7 @@ class HostBatchSource : public TorchBatchSource {
   }
 
  private:
-  const TrainSection& s_;
+  const TrainSection s_;  // a copy: callers may pass a temporary
   const NegativeSampler& sampler_;
   at::Device device_;
   uint64_t seed_;
@@ -184,7 +184,7 @@ class DeviceBatchSource : public TorchBatchSource {
     inputs.targets = at::cat({inputs.targets.unsqueeze(1), negatives}, 1);
   }
 
-  const TrainSection& s_;
+  const TrainSection s_;  // a copy: callers may pass a temporary
   at::Device device_;
   at::Generator generator_;
   int64_t num_nodes_ = 0;

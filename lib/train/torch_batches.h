@@ -35,7 +35,7 @@ class TorchBatchSource {
 };
 
 // "host" or "device" (see above); "auto" is "device" on CUDA and "host"
-// otherwise. `sampler` must outlive the source.
+// otherwise. `sampler` must outlive the source; `settings` is copied.
 std::unique_ptr<TorchBatchSource> make_torch_batch_source(const std::string& batching,
                                                           const TrainSection& settings,
                                                           const NegativeSampler& sampler,
