@@ -1,15 +1,9 @@
 // Drives the real `workbench` binary the way a user does, and checks what it
 // prints, its exit status and what it left in the run store.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
 #include <catch2/catch.hpp>
-#include <chrono>
-#include <cstdio>
-#include <thread>
 
 #include "store/run_store.h"
 #include "test_support.h"
@@ -120,10 +114,7 @@ TEST_CASE("Ctrl-C marks the run interrupted", "[cli]") {
   const pid_t child = test::start_workbench_run(experiment, store_path);
   // Wait until the run is recorded as running, then interrupt it.
   REQUIRE(test::wait_until_running(store_path));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  kill(child, SIGINT);
-  int status = 0;
-  waitpid(child, &status, 0);
+  const int status = test::signal_workbench_run(child, SIGINT, 500);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 130);
   RunStore store(store_path);

@@ -1,9 +1,7 @@
 // Interrupted and killed runs continue from their last checkpoint with
 // `workbench run --resume`: the same run id, the store consistent throughout.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -70,8 +68,7 @@ TEST_CASE("a run killed mid-training resumes from its checkpoint", "[cli][resume
   const auto checkpoint = dir.file("runs/artifacts/run-1/checkpoint.bin");
   const pid_t child = test::start_workbench_run(experiment, store_path);
   REQUIRE(wait_for(checkpoint));  // at least one epoch done
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  test::signal_workbench_run(child, SIGKILL);
 
   // The next command notices the dead process: no run is left looking alive.
   const auto list = run_workbench("runs list --store " + store_path);
@@ -108,11 +105,7 @@ TEST_CASE("Ctrl-C writes a last checkpoint that --resume continues from", "[cli]
   // Interrupt once the run is recorded and a moment later (graph and walks take
   // well under a second; the 12 epochs several seconds).
   REQUIRE(test::wait_until_running(store_path));
-  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
-  kill(child, SIGINT);
-  int status = 0;
-  waitpid(child, &status, 0);
-  REQUIRE(WEXITSTATUS(status) == 130);
+  REQUIRE(WEXITSTATUS(test::signal_workbench_run(child, SIGINT, 2000)) == 130);
   REQUIRE(std::filesystem::exists(dir.file("runs/artifacts/run-1/checkpoint.bin")));
   {
     RunStore store(store_path);

@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,6 +144,14 @@ pid_t start_workbench_run(const std::string& experiment, const std::string& stor
     _exit(127);
   }
   return child;
+}
+
+int signal_workbench_run(pid_t child, int signal, int after_ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(after_ms));
+  kill(child, signal);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return status;
 }
 
 bool wait_until_running(const std::string& store_path) {

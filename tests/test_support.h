@@ -52,6 +52,9 @@ CommandResult run_workbench(const std::string& arguments, const std::string& she
 pid_t start_workbench_run(const std::string& experiment, const std::string& store_path);
 // Polls the store (up to 60 s) until its first run is recorded as running.
 bool wait_until_running(const std::string& store_path);
+// Waits `after_ms`, sends `signal` to the run started above and reaps it;
+// returns its wait status.
+int signal_workbench_run(pid_t child, int signal, int after_ms = 0);
 
 // PRAGMA integrity_check of an open store, or of the store file at `path`:
 // "ok" when sound.

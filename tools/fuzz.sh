@@ -37,7 +37,7 @@ common=("$root/lib/core/errors.cc" "$root/lib/io/line_reader.cc")
 declare -A sources=(
   [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc"
   [labels]="$root/lib/eval/node_labels.cc"
-  [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_precheck.cc"
+  [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_ascii.cc"
 )
 status=0
 for target in $targets; do

@@ -10,7 +10,7 @@
 
 #include "config/config_fields.h"
 #include "config/experiment_config.h"
-#include "config/toml_precheck.h"
+#include "config/toml_ascii.h"
 #include "core/errors.h"
 
 namespace wb {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include "core/errors.h"
 
@@ -25,6 +26,24 @@ struct Progress {
   void throw_if_stopping() const {
     if (stopping()) throw Interrupted();
   }
+};
+
+// A phase of a known number of steps (classifier fits, say): each step()
+// reports how many are done and stops the phase between steps when asked.
+class StepProgress {
+ public:
+  StepProgress(const Progress& progress, std::string phase, int64_t total)
+      : progress_(progress), phase_(std::move(phase)), total_(total) {}
+  void step() {
+    progress_.update(phase_, ++done_, total_);
+    progress_.throw_if_stopping();
+  }
+
+ private:
+  const Progress& progress_;
+  std::string phase_;
+  int64_t total_;
+  int64_t done_ = 0;
 };
 
 }  // namespace wb

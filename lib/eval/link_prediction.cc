@@ -121,12 +121,7 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
     }
     const LabelledPairs train = label_pairs(split.train_edges, split.train_non_edges);
     const auto operators = static_cast<int64_t>(options.operators.size());
-    const int64_t fits_total = operators * (options.validation_fraction > 0 ? 2 : 1);
-    int64_t fits_done = 0;
-    const auto fitted = [&] {
-      progress.update("eval", ++fits_done, fits_total);
-      progress.throw_if_stopping();
-    };
+    StepProgress fits(progress, "eval", operators * (options.validation_fraction > 0 ? 2 : 1));
     if (options.validation_fraction > 0) {
       const Validation v = validation_split(split, options.validation_fraction);
       for (EdgeOperator op : options.operators) {
@@ -136,7 +131,7 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
         results["link/" + name(op) + "/val_roc_auc"] = roc_auc(
             classifier.decision_function(edge_features(embeddings, v.held.pairs, op, threads)),
             v.held.labels);
-        fitted();
+        fits.step();
       }
       results["link/dot/val_roc_auc"] = roc_auc(
           dot_products(embeddings, v.held.pairs, options.classifier.threads), v.held.labels);
@@ -148,7 +143,7 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       record(results, name(op),
              classifier.decision_function(edge_features(embeddings, test.pairs, op, threads)),
              test.labels);
-      fitted();
+      fits.step();
     }
   }
   if (options.include_dot_product) {

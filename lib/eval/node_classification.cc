@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 
 #include "core/errors.h"
 #include "core/random.h"
@@ -139,13 +138,9 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   }
 
   const bool validating = options.validation_fraction > 0;
-  const int64_t fits_total =
-      options.repeats * (1 + (validating ? static_cast<int64_t>(choices.size()) : 0));
-  int64_t fits_done = 0;
-  const auto fitted = [&] {
-    progress.update("eval", ++fits_done, fits_total);
-    progress.throw_if_stopping();
-  };
+  StepProgress fits(
+      progress, "eval",
+      options.repeats * (1 + (validating ? static_cast<int64_t>(choices.size()) : 0)));
 
   // One setting for the whole run: the best mean validation Macro-F1 over all
   // splits (one split's validation nodes are too few to rank settings on
@@ -163,7 +158,7 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
         classifier.l2 = choices[c].l2;
         scores[c][repeat] =
             fit_and_score(*choices[c].features, labels, inner.fit, inner.held, classifier);
-        fitted();
+        fits.step();
       }
     }
     double best_macro = -1;
@@ -184,7 +179,7 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
     const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
     const F1Scores f1 = fit_and_score(*chosen.features, labels, train, test, classifier);
-    fitted();
+    fits.step();
     micro.push_back(f1.micro);
     macro.push_back(f1.macro);
   }

@@ -31,6 +31,14 @@ constexpr const char* kDeleteRunChildRows[] = {
     "DELETE FROM tags WHERE run_id = ?1",
 };
 
+// The stored status of a run; throws Error naming the store for an unknown id.
+std::string status_of(Database& db, const std::string& path, int64_t run_id) {
+  Statement query(db, "SELECT status FROM runs WHERE id = ?1");
+  query.bind_int64(1, run_id);
+  if (!query.step()) throw Error(no_such_run(path, run_id));
+  return query.column_text(0);
+}
+
 }  // namespace
 
 std::string to_string(RunStatus status) { return kStatusNames[static_cast<int>(status)]; }
@@ -93,10 +101,7 @@ void RunStore::finish_run(int64_t run_id, RunStatus status, const std::string& m
   }
   std::lock_guard<std::mutex> lock(db_->mutex());
   in_transaction(*db_, TransactionMode::kWrite, [&] {
-    Statement query(*db_, "SELECT status FROM runs WHERE id = ?1");
-    query.bind_int64(1, run_id);
-    if (!query.step()) throw Error(no_such_run(path_, run_id));
-    const std::string current = query.column_text(0);
+    const std::string current = status_of(*db_, path_, run_id);
     if (current != "running" && current != "crashed") {
       throw Error(located(
           path_, 0, "run " + std::to_string(run_id) + " has already ended (" + current + ")"));
@@ -116,10 +121,7 @@ void RunStore::finish_run(int64_t run_id, RunStatus status, const std::string& m
 void RunStore::resume_run(int64_t run_id) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   in_transaction(*db_, TransactionMode::kWrite, [&] {
-    Statement query(*db_, "SELECT status FROM runs WHERE id = ?1");
-    query.bind_int64(1, run_id);
-    if (!query.step()) throw Error(no_such_run(path_, run_id));
-    const std::string current = query.column_text(0);
+    const std::string current = status_of(*db_, path_, run_id);
     if (current != "interrupted" && current != "crashed" && current != "failed") {
       throw Error(located(path_, 0,
                           "run " + std::to_string(run_id) + " is " + current +

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "config/toml_precheck.h"
+#include "config/toml_ascii.h"
 #include "core/errors.h"
 #include "sweep/toml_value_text.h"
 

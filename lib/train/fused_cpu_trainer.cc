@@ -13,7 +13,6 @@
 #include "train/negative_sampler.h"
 #include "train/sgns_kernel.h"
 #include "train/sgns_schedule.h"
-#include "train/subsampling.h"
 #include "train/trainer.h"
 
 namespace wb {
@@ -74,12 +73,6 @@ class LossLog {
   double last_loss_ = 0;
 };
 
-int64_t walk_length_of(const NodeId* walk, int64_t max_length) {
-  int64_t length = 0;
-  while (length < max_length && walk[length] != Walks::kNoNode) ++length;
-  return length;
-}
-
 // The rows one center position trains, drawn from the same streams as the
 // CUDA kernels draw them (sgns_schedule.h).
 class CenterUpdater {
@@ -102,7 +95,7 @@ class CenterUpdater {
   int64_t train_walk(const Walks& walks, int64_t walk_id, int64_t epoch, uint64_t seed, float lr,
                      int64_t& sampled, double& loss) {
     const NodeId* walk = walks.walk(walk_id);
-    int64_t length = walk_length_of(walk, walks.walk_length);
+    int64_t length = walks.length(walk_id);
     if (subsampler_.enabled()) {
       kept_.resize(walks.walk_length);
       length =
@@ -182,21 +175,16 @@ class FusedCpuTrainer : public Trainer {
     auto negative_sampler = make_negative_sampler(s.negative_sampler);
     negative_sampler->prepare(walks, num_nodes, s.negative_exponent);
     const NegativeTable negatives = negative_sampler->table();
-    const NodeSubsampler subsampler(walks, num_nodes, s.subsample);
-    if (subsampler.enabled()) {
-      recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
-    }
+    const NodeSubsampler subsampler = make_node_subsampler(walks, num_nodes, s, recorder);
     Matrix input = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix output(num_nodes, s.dimension);
     const LearningRateSchedule schedule{s.learning_rate, s.final_learning_rate_fraction,
                                         s.lr_schedule == "linear"};
     const int64_t walks_total = walks.num_walks * s.epochs;
     const int threads = s.deterministic ? 1 : options.threads;
-    const int64_t tokens_per_epoch = walks.steps() + walks.num_walks;
+    const int64_t tokens_per_epoch = walks.tokens();
     const CheckpointKey key{"fused", num_nodes, s.dimension, options.seed};
-    const int64_t first_epoch = resume_from_checkpoint(options, key, input, output);
-    if (first_epoch > 0)
-      recorder.score("train/resumed_from_epoch", static_cast<double>(first_epoch));
+    const int64_t first_epoch = resume_from_checkpoint(options, key, input, output, recorder);
     LossLog log(recorder, s);
     const auto started = std::chrono::steady_clock::now();
 

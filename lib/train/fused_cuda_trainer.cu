@@ -15,7 +15,6 @@
 #include "train/initialization.h"
 #include "train/negative_sampler.h"
 #include "train/sgns_cuda.h"
-#include "train/subsampling.h"
 #include "train/trainer.h"
 
 namespace wb {
@@ -91,18 +90,14 @@ class FusedCudaTrainer : public Trainer {
     DeviceBuffer<int32_t> negative_alias;
     negative_probability.upload(host_table.probability, static_cast<size_t>(host_table.size));
     negative_alias.upload(host_table.alias, static_cast<size_t>(host_table.size));
-    const NodeSubsampler subsampler(walks, num_nodes, s.subsample);
-    if (subsampler.enabled()) {
-      recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
-    }
+    const NodeSubsampler subsampler = make_node_subsampler(walks, num_nodes, s, recorder);
     DeviceBuffer<int32_t> device_walks(walks.nodes.size());
 
     Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix initial_output(num_nodes, s.dimension);  // zeros: +0.0 in bf16 and fp16 alike
     const CheckpointKey key{"fused-cuda-" + s.storage, num_nodes, s.dimension, options.seed};
-    const int64_t first_epoch = resume_from_checkpoint(options, key, initial, initial_output);
-    if (first_epoch > 0)
-      recorder.score("train/resumed_from_epoch", static_cast<double>(first_epoch));
+    const int64_t first_epoch =
+        resume_from_checkpoint(options, key, initial, initial_output, recorder);
     DeviceBuffer<float> input32, output32;
     DeviceBuffer<uint16_t> input16, output16;
     if (storage == SgnsStorage::kFp32) {
@@ -160,7 +155,7 @@ class FusedCudaTrainer : public Trainer {
     launch.loss_pairs = counters.data();
     launch.pairs = counters.data() + 1;
 
-    const int64_t tokens_per_epoch = walks.steps() + walks.num_walks;
+    const int64_t tokens_per_epoch = walks.tokens();
     const double tokens_per_walk = static_cast<double>(tokens_per_epoch) / walks.num_walks;
     const int64_t chunk = std::max(kMinWalksPerChunk, walks.num_walks / kChunksPerEpoch);
     WB_CUDA_CHECK(cudaDeviceSynchronize());

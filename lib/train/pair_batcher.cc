@@ -22,15 +22,13 @@ PairBatcher::PairBatcher(const Walks& walks, int64_t window, bool dynamic_window
       dynamic_window_(dynamic_window),
       rng_(seed, 0x5eedULL + static_cast<uint64_t>(epoch)),
       order_(shuffled_walk_order(walks.num_walks, seed, epoch)) {
-  for (NodeId node : walks.nodes) tokens_total_ += node != Walks::kNoNode;
+  tokens_total_ = walks.tokens();
 }
 
 void PairBatcher::load_walk() {
-  walk_ = walks_.walk(order_[next_walk_++]);
-  walk_length_ = 0;
-  while (walk_length_ < walks_.walk_length && walk_[walk_length_] != Walks::kNoNode) {
-    ++walk_length_;
-  }
+  const int64_t w = order_[next_walk_++];
+  walk_ = walks_.walk(w);
+  walk_length_ = walks_.length(w);
   position_ = 0;
 }
 

@@ -51,10 +51,7 @@ Walks NodeSubsampler::filtered(const Walks& walks, uint64_t seed, int64_t epoch)
   out.walk_length = walks.walk_length;
   out.nodes.assign(walks.nodes.size(), Walks::kNoNode);
   for (int64_t w = 0; w < walks.num_walks; ++w) {
-    const NodeId* walk = walks.walk(w);
-    int64_t length = 0;
-    while (length < walks.walk_length && walk[length] != Walks::kNoNode) ++length;
-    filter(walk, length, seed, subsample_stream(epoch, w),
+    filter(walks.walk(w), walks.length(w), seed, subsample_stream(epoch, w),
            out.nodes.data() + w * walks.walk_length);
   }
   return out;

@@ -16,7 +16,6 @@
 #include "train/initialization.h"
 #include "train/loss_scaler.h"
 #include "train/negative_sampler.h"
-#include "train/subsampling.h"
 #include "train/torch_batches.h"
 #include "train/trainer.h"
 
@@ -56,17 +55,13 @@ class TorchTrainer : public Trainer {
     const at::Device device(options.device == "cuda" ? at::kCUDA : at::kCPU);
     auto negatives = make_negative_sampler(s.negative_sampler);
     negatives->prepare(walks, num_nodes, s.negative_exponent);
-    const NodeSubsampler subsampler(walks, num_nodes, s.subsample);
-    if (subsampler.enabled()) {
-      recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
-    }
+    const NodeSubsampler subsampler = make_node_subsampler(walks, num_nodes, s, recorder);
 
     Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix initial_output(num_nodes, s.dimension);
     const CheckpointKey key{"torch", num_nodes, s.dimension, options.seed};
-    const int64_t first_epoch = resume_from_checkpoint(options, key, initial, initial_output);
-    if (first_epoch > 0)
-      recorder.score("train/resumed_from_epoch", static_cast<double>(first_epoch));
+    const int64_t first_epoch =
+        resume_from_checkpoint(options, key, initial, initial_output, recorder);
     // from_blob does not own the matrices: clone (CPU) or copy to the device.
     input_ = at::from_blob(initial.values.data(), {num_nodes, s.dimension}, at::kFloat)
                  .to(device, /*non_blocking=*/false, /*copy=*/true);
@@ -83,9 +78,7 @@ class TorchTrainer : public Trainer {
     StepInputs inputs;
     at::Tensor interval_loss = at::zeros({}, at::TensorOptions(at::kDouble).device(device));
     int64_t interval_pairs = 0;
-    int64_t tokens_per_epoch = 0;
-    for (NodeId node : walks.nodes) tokens_per_epoch += node != Walks::kNoNode;
-    const int64_t total_tokens = tokens_per_epoch * s.epochs;
+    const int64_t total_tokens = walks.tokens() * s.epochs;
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       // Sub-sampling draws again each epoch, as word2vec does.
       const Walks kept_walks =

@@ -37,13 +37,25 @@ std::vector<std::string> trainer_names() { return registry().names(); }
 std::unique_ptr<Trainer> make_trainer(const std::string& name) { return registry().make(name); }
 
 int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key, Matrix& input,
-                               Matrix& output) {
+                               Matrix& output, Recorder& recorder) {
   if (!options.checkpoint.resume) return 0;
   auto checkpoint = load_checkpoint(options.checkpoint.path, key);
   if (!checkpoint) return 0;
   input = std::move(checkpoint->input);
   output = std::move(checkpoint->output);
+  if (checkpoint->epochs_done > 0) {
+    recorder.score("train/resumed_from_epoch", static_cast<double>(checkpoint->epochs_done));
+  }
   return checkpoint->epochs_done;
+}
+
+NodeSubsampler make_node_subsampler(const Walks& walks, int64_t num_nodes,
+                                    const TrainSection& settings, Recorder& recorder) {
+  NodeSubsampler subsampler(walks, num_nodes, settings.subsample);
+  if (subsampler.enabled()) {
+    recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
+  }
+  return subsampler;
 }
 
 double learning_rate_at(const TrainSection& settings, double fraction_done) {

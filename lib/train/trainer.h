@@ -11,6 +11,7 @@
 #include "core/progress.h"
 #include "run/recorder.h"
 #include "train/checkpoint.h"
+#include "train/subsampling.h"
 #include "walk/walk_sampler.h"
 
 namespace wb {
@@ -20,7 +21,7 @@ struct TrainOptions {
   std::string device = "cpu";  // resolved: cpu | cuda
   int threads = 1;
   uint64_t seed = 42;
-  CheckpointPlan checkpoint;   // off unless a path is set
+  CheckpointPlan checkpoint;  // off unless a path is set
 };
 
 struct TrainSummary {
@@ -45,9 +46,15 @@ std::unique_ptr<Trainer> make_trainer(const std::string& name);
 std::vector<std::string> trainer_names();
 
 // The checkpoint's epoch to start from (0 without one), loading its tables
-// into `input` and `output` when options.checkpoint.resume finds a file.
-int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key,
-                               Matrix& input, Matrix& output);
+// into `input` and `output` when options.checkpoint.resume finds a file, and
+// recording it as "train/resumed_from_epoch".
+int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key, Matrix& input,
+                               Matrix& output, Recorder& recorder);
+
+// The run's sub-sampler (train.subsample), its expected kept fraction
+// recorded as "train/subsample_kept_fraction" when it is on.
+NodeSubsampler make_node_subsampler(const Walks& walks, int64_t num_nodes,
+                                    const TrainSection& settings, Recorder& recorder);
 
 // word2vec's schedule: linear decay from the initial rate to initial * final_fraction.
 double learning_rate_at(const TrainSection& settings, double fraction_done);

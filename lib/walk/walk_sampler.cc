@@ -24,11 +24,13 @@ const Registry<WalkSampler>& registry() {
 
 }  // namespace
 
-int64_t Walks::steps() const {
+int64_t Walks::tokens() const {
   int64_t total = 0;
   for (NodeId node : nodes) total += node != kNoNode;
-  return total - num_walks;
+  return total;
 }
+
+int64_t Walks::steps() const { return tokens() - num_walks; }
 
 std::vector<std::string> walk_sampler_names() { return registry().names(); }
 

@@ -41,7 +41,15 @@ struct Walks {
   std::vector<NodeId> nodes;
 
   const NodeId* walk(int64_t w) const { return nodes.data() + w * walk_length; }
-  int64_t steps() const;  // transitions taken, summed over all walks
+  // Nodes walk w visits (walks stop early at dead ends, or after sub-sampling).
+  int64_t length(int64_t w) const {
+    const NodeId* nodes_of_walk = walk(w);
+    int64_t n = 0;
+    while (n < walk_length && nodes_of_walk[n] != kNoNode) ++n;
+    return n;
+  }
+  int64_t tokens() const;  // nodes visited, summed over all walks
+  int64_t steps() const;   // transitions taken, summed over all walks
 };
 
 class WalkSampler {

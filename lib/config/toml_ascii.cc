@@ -1,4 +1,4 @@
-#include "config/toml_precheck.h"
+#include "config/toml_ascii.h"
 
 #include <algorithm>
 #include <cstdint>
