@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "store/run_store.h"
 #include "test_support.h"
@@ -70,6 +71,32 @@ TEST_CASE("workbench run stores a finished run with its history", "[cli]") {
       run_workbench("runs show " + std::to_string(runs[0].id) + " --store " + store_path);
   REQUIRE(shown.exit_code == 0);
   REQUIRE_THAT(shown.output, Contains("train/loss") && Contains("torch_version"));
+}
+
+TEST_CASE("two stores in one folder keep their runs' files apart", "[cli]") {
+  // Both stores number their first run 1: with one artifacts folder the second
+  // run would overwrite the first one's embeddings.
+  test::TempDir dir;
+  const auto experiment = dir.write("small.toml", small_experiment(200));
+  for (const char* name : {"workbench.db", "other.db"}) {
+    const auto result = run_workbench("run " + experiment + " --store " + dir.file(name) +
+                                      " -q --set eval.task=\"none\"");
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+  }
+  CHECK(artifact_root_of(dir.file("workbench.db")) == dir.file("artifacts"));
+  CHECK(artifact_root_of(dir.file("other.db")) == dir.file("other-artifacts"));
+  for (const char* name : {"workbench.db", "other.db"}) {
+    RunStore store(dir.file(name));
+    const auto run = store.find_run(1);
+    REQUIRE(run);
+    REQUIRE_FALSE(run->artifacts.empty());
+    for (const auto& [kind, path, bytes] : run->artifacts) {
+      INFO(name << " " << kind);
+      CHECK(path.rfind(artifact_root_of(dir.file(name)) + "/run-1/", 0) == 0);
+      CHECK(std::filesystem::file_size(path) == static_cast<uintmax_t>(bytes));
+    }
+  }
 }
 
 TEST_CASE("bad input gives a clear error, a non-zero exit and no running run", "[cli]") {

@@ -145,6 +145,13 @@ TEST_CASE("conflicting options are refused", "[config]") {
   REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"node_classification\"\n"
                             "labels = \"l.txt\"\nclassifier_l2_choices = [1, 0.1]\n"),
                       Contains("eval.validation_fraction > 0"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"link_prediction\"\n"
+                            "validation_fraction = 0.2\nclassifier_l2_choices = [1, 0.1]\n"),
+                      Contains("eval.task = \"node_classification\""));
+  // Switching the evaluation off leaves the choices inert, not wrong.
+  REQUIRE(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"none\"\n"
+                "classifier_l2_choices = [1, 0.1]\n")
+              .eval.classifier_l2_choices.size() == 2);
 }
 
 TEST_CASE("overrides given with --set are typed and validated like the file", "[config]") {

@@ -2,7 +2,8 @@
 
 #include <array>
 #include <cstdio>
-#include <filesystem>
+
+#include "store/run_store.h"
 
 namespace wb::cli {
 namespace {
@@ -38,7 +39,7 @@ RunOrigin describe_origin(const std::string& command_line, const std::string& st
   const GitInfo git = read_git_info(WORKBENCH_SOURCE_DIR);
   origin.git_commit = git.commit;
   origin.git_dirty = git.dirty;
-  origin.artifact_root = (std::filesystem::path(store_path).parent_path() / "artifacts").string();
+  origin.artifact_root = artifact_root_of(store_path);
   return origin;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/errors.h"
 #include "runs_subcommands.h"
+#include "store/run_store.h"
 
 namespace wb::cli {
 namespace {
@@ -43,7 +44,7 @@ int tag_run(const std::string& store_path, const TagArgs& args) {
 // Where `workbench run` puts a run's files next to this store. Only this
 // directory is removed: a run exported elsewhere keeps its files.
 fs::path artifact_directory(const RunStore& store, int64_t run_id) {
-  return fs::path(store.path()).parent_path() / "artifacts" / ("run-" + std::to_string(run_id));
+  return fs::path(artifact_root_of(store.path())) / ("run-" + std::to_string(run_id));
 }
 
 int delete_runs(const std::string& store_path, const DeleteArgs& args) {

@@ -275,8 +275,11 @@ void validate_combinations(const ExperimentConfig& c) {
                               "eval.labels: eval.task = \"node_classification\" needs a labels "
                               "file (`node label ...`, `node label` or `node,label` lines)"));
   }
+  // With eval.task = "none" the choices are inert, so a node classification
+  // experiment can be rerun without its evaluation by changing one setting.
   if ((!c.eval.classifier_l2_choices.empty() || c.eval.normalize_choices.size() > 1) &&
-      (c.eval.task != "node_classification" || c.eval.validation_fraction <= 0)) {
+      (c.eval.task == "link_prediction" || c.eval.validation_fraction <= 0) &&
+      c.eval.task != "none") {
     throw ConfigError(located(c.source_path, 0,
                               "eval.classifier_l2_choices and several eval.normalize_choices need "
                               "eval.task = \"node_classification\" and eval.validation_fraction > "

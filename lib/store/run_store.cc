@@ -41,6 +41,13 @@ std::string status_of(Database& db, const std::string& path, int64_t run_id) {
 
 }  // namespace
 
+std::string artifact_root_of(const std::string& store_path) {
+  const std::filesystem::path path(store_path);
+  const std::string stem = path.stem().string();
+  const std::string folder = stem == "workbench" ? "artifacts" : stem + "-artifacts";
+  return (path.parent_path() / folder).string();
+}
+
 std::string to_string(RunStatus status) { return kStatusNames[static_cast<int>(status)]; }
 
 RunStatus run_status_from_string(const std::string& name) {

@@ -26,6 +26,12 @@ std::string to_string(RunStatus status);
 // Throws wb::Error for a name that is not a status.
 RunStatus run_status_from_string(const std::string& name);
 
+// Where runs recorded in the store at `store_path` keep their files (run-ID
+// folders): "artifacts" beside the default workbench.db, "<name>-artifacts"
+// beside any other store, so that two stores in one folder never write into
+// each other's run folders.
+std::string artifact_root_of(const std::string& store_path);
+
 // Everything known about a run before it starts.
 struct RunStart {
   std::string experiment;  // experiment name (created on first use)

@@ -1,6 +1,7 @@
 #include "train/sgns_kernel.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "train/sgns_schedule.h"
 
@@ -13,14 +14,50 @@ inline double log_sigmoid(float x) {
                 : static_cast<double>(x) - std::log1p(std::exp(static_cast<double>(x)));
 }
 
+// Sixteen floats as one value: GCC lowers the arithmetic to one AVX-512
+// register, two AVX2 ones or four SSE ones, whichever clone it compiles.
+typedef float Floats16 __attribute__((vector_size(64)));
+typedef float Floats8 __attribute__((vector_size(32)));
+typedef float Floats4 __attribute__((vector_size(16)));
+
+// u.v with two independent vector sums folded in halves at the end. Written
+// as a plain reduction, each multiply-add waited for the previous one and GCC
+// added the sixteen lanes one by one through the stack: a fifth of the
+// kernel's time in a profile.
+inline float dot(const float* a, const float* b, int64_t dimension) {
+  Floats16 even = {}, odd = {};
+  int64_t d = 0;
+  Floats16 x, y, z, w;  // rows are only float-aligned: loaded by memcpy
+  for (; d + 32 <= dimension; d += 32) {
+    std::memcpy(&x, a + d, sizeof x);
+    std::memcpy(&y, b + d, sizeof y);
+    std::memcpy(&z, a + d + 16, sizeof z);
+    std::memcpy(&w, b + d + 16, sizeof w);
+    even += x * y;
+    odd += z * w;
+  }
+  if (d + 16 <= dimension) {
+    std::memcpy(&x, a + d, sizeof x);
+    std::memcpy(&y, b + d, sizeof y);
+    even += x * y;
+    d += 16;
+  }
+  const Floats16 sum16 = even + odd;
+  const Floats8 sum8 = __builtin_shufflevector(sum16, sum16, 0, 1, 2, 3, 4, 5, 6, 7) +
+                       __builtin_shufflevector(sum16, sum16, 8, 9, 10, 11, 12, 13, 14, 15);
+  const Floats4 sum4 = __builtin_shufflevector(sum8, sum8, 0, 1, 2, 3) +
+                       __builtin_shufflevector(sum8, sum8, 4, 5, 6, 7);
+  float score = (sum4[0] + sum4[2]) + (sum4[1] + sum4[3]);
+  for (; d < dimension; ++d) score += a[d] * b[d];
+  return score;
+}
+
 // Scores one target row against the center, moves the row and accumulates the
 // center's gradient; `weight` counts the pairs the row stands for.
 inline double update_target(const float* center, float* target, int64_t dimension, float label,
                             float weight, float learning_rate, bool want_loss,
                             float* center_gradient) {
-  float score = 0.0f;
-#pragma omp simd reduction(+ : score)
-  for (int64_t d = 0; d < dimension; ++d) score += center[d] * target[d];
+  const float score = dot(center, target, dimension);
   const float g = (label - stable_sigmoid(score)) * learning_rate * weight;
 #pragma omp simd
   for (int64_t d = 0; d < dimension; ++d) {
