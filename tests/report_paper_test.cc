@@ -21,6 +21,7 @@ int64_t add_run(RunStore& store, const std::string& p, double test, double valid
   start.params = {{"experiment.seed", std::to_string(seed)},
                   {"walk.p", p},
                   {"walk.q", "1"},
+                  {"walk.walks_per_node", "10"},
                   {"train.trainer", "fused"},
                   {"train.negatives", "5"}};
   const int64_t id = store.begin_run(start);
@@ -53,7 +54,8 @@ TEST_CASE("the paper report shows the setting with the best validation score", "
   REQUIRE(table.rows[0][2] == "0.1791");
   REQUIRE(table.rows[0][3] == "0.2100 ± 0.0141 (n=2)");
   REQUIRE(table.rows[0][4] == "0.1800 (n=1)");
-  REQUIRE_THAT(table.rows[0][5], Catch::Contains("CPU: p=0.5") && Catch::Contains("GPU: p=1"));
+  REQUIRE_THAT(table.rows[0][5], Catch::Contains("CPU: p=0.5") && Catch::Contains("GPU: p=1") &&
+                                     Catch::Contains("10 walks/node"));
   REQUIRE_THAT(table.rows[0][5],
                Catch::Contains("classifier l2=0.01 unit rows or l2=0.1 unit rows; GPU"));
   REQUIRE(table.rows[1][3] == "not run");

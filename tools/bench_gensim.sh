@@ -3,51 +3,80 @@
 # (skip-gram, negative sampling) on the same walks with the same settings
 # (d = 128, window 10, k = 5, one epoch, no subsampling, all cores). gensim is
 # installed for this script only, into the cache, never as a dependency.
-# Usage: tools/bench_gensim.sh [experiment.toml]   (default: experiments/facebook.toml)
+# The three trainers take turns, --repeat times, and the medians are compared:
+# a shared VM's speed drifts by 2x over minutes, so one run of each measures
+# the drift as much as the trainers.
+# Usage: tools/bench_gensim.sh [--repeat N] [experiment.toml]
+#        (default: 3 turns on experiments/facebook.toml)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repeat=3
+if [[ "${1:-}" == "--repeat" ]]; then
+  repeat="$2"
+  shift 2
+fi
+experiment="${1:-$root/experiments/facebook.toml}"
 build_dir="$("$root/tools/build.sh")"
 cache="${WORKBENCH_CACHE:-$HOME/.cache/workbench}"
 gensim_dir="$cache/bench-gensim"
 if ! PYTHONPATH="$gensim_dir" python3 -c 'import gensim' 2>/dev/null; then
   python3 -m pip install --quiet --target "$gensim_dir" gensim >&2
 fi
-experiment="${1:-$root/experiments/facebook.toml}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 threads="$(nproc)"
 
-# The same walks (same seed) for both fused variants: negatives per pair, and
-# negatives shared by each center's window.
-for sharing in none window; do
+fused() {  # $1: negative sharing; the same seed gives the same walks every time
   "$build_dir/workbench" run "$experiment" --store "$work/workbench.db" --device cpu -q \
-    --set train.trainer='"fused"' --set train.negative_sharing="\"$sharing\"" \
+    --set train.trainer='"fused"' --set train.negative_sharing="\"$1\"" \
     --set 'export.formats=["walks"]' --set eval.task='"none"' >&2
-done
-"$build_dir/workbench" runs export --format json --store "$work/workbench.db" -o "$work/run.json"
+}
 
-PYTHONPATH="$gensim_dir" python3 - "$work" "$threads" <<'PY'
-import json, sys, time
+gensim() {  # appends gensim's training seconds on the first run's walks
+  PYTHONPATH="$gensim_dir" python3 - "$work/artifacts/run-1/walks.txt" "$threads" \
+    >>"$work/gensim_seconds" <<'PY'
+import sys, time
 from gensim.models import Word2Vec
 from gensim.models.word2vec import LineSentence
 
-work, threads = sys.argv[1], int(sys.argv[2])
-runs = sorted(json.load(open(f"{work}/run.json")), key=lambda r: r["id"])
-run = runs[0]
-pairs = run["scores.train/pairs_per_second"] * run["timings.train"]
-corpus = LineSentence(f"{work}/artifacts/run-{run['id']}/walks.txt")
+corpus = LineSentence(sys.argv[1])
 model = Word2Vec(vector_size=128, window=10, negative=5, sg=1, hs=0, sample=0, min_count=1,
-                 ns_exponent=0.75, alpha=0.025, min_alpha=0.025 * 1e-4, workers=threads,
-                 epochs=1, seed=1)
+                 ns_exponent=0.75, alpha=0.025, min_alpha=0.025 * 1e-4,
+                 workers=int(sys.argv[2]), epochs=1, seed=1)
 model.build_vocab(corpus)
 start = time.perf_counter()
 model.train(corpus, total_examples=model.corpus_count, epochs=1)
-gensim_seconds = time.perf_counter() - start
-print(f"walks: {model.corpus_count} sentences, {model.corpus_total_words} tokens, {threads} threads")
-print(f"{'trainer':<28}{'train s':>10}{'pairs/s':>14}{'vs gensim':>11}")
-print(f"{'gensim':<28}{gensim_seconds:>10.2f}{pairs / gensim_seconds:>14.3e}{1:>10.2f}x")
-for r, label in zip(runs, ["fused", "fused, window negatives"]):
-    seconds = r["timings.train"]
-    print(f"{label:<28}{seconds:>10.2f}{pairs / seconds:>14.3e}{gensim_seconds / seconds:>10.2f}x")
+print(time.perf_counter() - start, model.corpus_count, model.corpus_total_words)
+PY
+}
+
+for turn in $(seq "$repeat"); do
+  echo "turn $turn of $repeat" >&2
+  fused none
+  gensim
+  fused window
+done
+"$build_dir/workbench" runs export --format json --store "$work/workbench.db" -o "$work/run.json"
+
+python3 - "$work" "$threads" "$repeat" <<'PY'
+import json, statistics, sys
+
+work, threads, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+runs = sorted(json.load(open(f"{work}/run.json")), key=lambda r: r["id"])
+pairs = runs[0]["scores.train/pairs_per_second"] * runs[0]["timings.train"]
+gensim_rows = [line.split() for line in open(f"{work}/gensim_seconds")]
+seconds = {
+    "gensim": [float(row[0]) for row in gensim_rows],
+    "fused": [r["timings.train"] for r in runs[0::2]],
+    "fused, window negatives": [r["timings.train"] for r in runs[1::2]],
+}
+print(f"walks: {gensim_rows[0][1]} sentences, {gensim_rows[0][2]} tokens, {threads} threads, "
+      f"{repeat} turns (median, then every turn)")
+print(f"{'trainer':<26}{'train s':>9}{'pairs/s':>12}{'vs gensim':>11}   per turn (s)")
+reference = statistics.median(seconds["gensim"])
+for name, values in seconds.items():
+    median = statistics.median(values)
+    turns = " ".join(f"{v:.2f}" for v in values)
+    print(f"{name:<26}{median:>9.2f}{pairs / median:>12.3e}{reference / median:>10.2f}x   {turns}")
 print("pairs counted by the workbench; both shrink the window the same way")
 PY

@@ -166,7 +166,8 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
       const std::string device = summary.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
       const std::string settings =
           "p=" + param(*run, "walk.p") + " q=" + param(*run, "walk.q") + ", " +
-          param(*run, "train.trainer") + ", k=" + param(*run, "train.negatives") + " negatives " +
+          param(*run, "walk.walks_per_node") + " walks/node, " + param(*run, "train.trainer") +
+          ", k=" + param(*run, "train.negatives") + " negatives " +
           param(*run, "train.negative_sharing") + ", " + param(*run, "train.storage") + ", " +
           param(*run, "train.epochs") + " epoch(s)";
       // Runs group by every setting but the seed and bookkeeping, so runs that
