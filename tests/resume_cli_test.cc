@@ -99,13 +99,16 @@ TEST_CASE("Ctrl-C writes a last checkpoint that --resume continues from", "[cli]
   test::TempDir dir;
   std::string text = kExperiment;
   text.replace(text.find("checkpoint_every = 1"), 20, "checkpoint_every = 0");
+  // Long enough that the interrupt lands in training on a fast, idle machine
+  // (12 epochs took 2-3 s, and once finished before the signal).
+  text.replace(text.find("epochs = 12"), 11, "epochs = 40");
   const auto experiment = dir.write("resumable.toml", text);
   const auto store_path = dir.file("runs/workbench.db");
   const pid_t child = test::start_workbench_run(experiment, store_path);
   // Interrupt once the run is recorded and a moment later (graph and walks take
-  // well under a second; the 12 epochs several seconds).
+  // well under a second; the 40 epochs about ten).
   REQUIRE(test::wait_until_running(store_path));
-  REQUIRE(WEXITSTATUS(test::signal_workbench_run(child, SIGINT, 2000)) == 130);
+  REQUIRE(WEXITSTATUS(test::signal_workbench_run(child, SIGINT, 1500)) == 130);
   REQUIRE(std::filesystem::exists(dir.file("runs/artifacts/run-1/checkpoint.bin")));
   {
     RunStore store(store_path);
