@@ -114,6 +114,7 @@ __attribute__((always_inline)) inline double sgns_update_in_registers(float* cen
                                                                       int64_t num_targets,
                                                                       float learning_rate) {
   Floats16 c[kBlocks], gradient[kBlocks], row[kBlocks];
+#pragma GCC unroll 16
   for (int b = 0; b < kBlocks; ++b) {
     std::memcpy(&c[b], center + 16 * b, sizeof c[b]);
     gradient[b] = Floats16{};
@@ -122,6 +123,7 @@ __attribute__((always_inline)) inline double sgns_update_in_registers(float* cen
   for (int64_t t = 0; t < num_targets; ++t) {
     float* target = targets[t];
     Floats16 even = {}, odd = {};
+#pragma GCC unroll 16
     for (int b = 0; b < kBlocks; ++b) {
       std::memcpy(&row[b], target + 16 * b, sizeof row[b]);
       if (b % 2 == 0) {
@@ -133,6 +135,7 @@ __attribute__((always_inline)) inline double sgns_update_in_registers(float* cen
     const float score = fold(even + odd);
     const float label = t == 0 ? 1.0f : 0.0f;
     const float g = (label - inline_sigmoid(score)) * learning_rate;
+#pragma GCC unroll 16
     for (int b = 0; b < kBlocks; ++b) {
       gradient[b] += g * row[b];
       row[b] += g * c[b];
@@ -140,6 +143,7 @@ __attribute__((always_inline)) inline double sgns_update_in_registers(float* cen
     }
     if (kWantLoss) loss -= log_sigmoid(t == 0 ? score : -score);
   }
+#pragma GCC unroll 16
   for (int b = 0; b < kBlocks; ++b) {
     c[b] += gradient[b];
     std::memcpy(center + 16 * b, &c[b], sizeof c[b]);
