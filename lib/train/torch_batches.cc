@@ -13,6 +13,13 @@
 namespace wb {
 namespace {
 
+// Each epoch draws its negatives (and, on the device, its walk order and
+// windows) from a stream of its own, so a run resumed from an epoch's
+// checkpoint draws what the uninterrupted run drew.
+uint64_t epoch_stream(int64_t epoch) {
+  return mix64(0x746f726368ULL + static_cast<uint64_t>(epoch));
+}
+
 // A copy on `device`: from_blob(...).to(kCPU) alone would alias `values`.
 at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
   return at::from_blob(const_cast<int64_t*>(values.data()), {static_cast<int64_t>(values.size())},
@@ -25,10 +32,11 @@ class HostBatchSource : public TorchBatchSource {
  public:
   HostBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
                   const at::Device& device, uint64_t seed)
-      : s_(settings), sampler_(sampler), device_(device), seed_(seed), rng_(seed, 0xbeefULL) {}
+      : s_(settings), sampler_(sampler), device_(device), seed_(seed), rng_(seed, 0) {}
 
   void start_epoch(const Walks& walks, int64_t epoch) override {
     batcher_ = std::make_unique<PairBatcher>(walks, s_.window, s_.dynamic_window, seed_, epoch);
+    rng_ = Rng(seed_, epoch_stream(epoch));
   }
 
   bool next(StepInputs& inputs) override {
@@ -66,7 +74,7 @@ class HostBatchSource : public TorchBatchSource {
   const NegativeSampler& sampler_;
   at::Device device_;
   uint64_t seed_;
-  Rng rng_;  // negatives, one stream for the whole run
+  Rng rng_;  // negatives, a stream per epoch
   std::unique_ptr<PairBatcher> batcher_;
   PairBatch batch_;
   std::vector<int64_t> draws_;
@@ -80,7 +88,7 @@ class DeviceBatchSource : public TorchBatchSource {
  public:
   DeviceBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
                     const at::Device& device, uint64_t seed)
-      : s_(settings), device_(device), generator_(make_generator(device, seed)) {
+      : s_(settings), device_(device), seed_(seed), generator_(make_generator(device, seed)) {
     const NegativeTable table = sampler.table();
     num_nodes_ = table.num_nodes;
     if (table.size > 0) {
@@ -97,7 +105,11 @@ class DeviceBatchSource : public TorchBatchSource {
     offsets_ = to_index_tensor(offsets, device).view({1, 1, -1});
   }
 
-  void start_epoch(const Walks& walks, int64_t) override {
+  void start_epoch(const Walks& walks, int64_t epoch) override {
+    {
+      std::lock_guard<std::mutex> lock(generator_.mutex());
+      generator_.set_current_seed(mix64(seed_ ^ epoch_stream(epoch)));
+    }
     length_ = walks.walk_length;
     walks_ = at::from_blob(const_cast<NodeId*>(walks.nodes.data()),
                            {walks.num_walks, walks.walk_length}, at::kInt)
@@ -186,7 +198,8 @@ class DeviceBatchSource : public TorchBatchSource {
 
   const TrainSection s_;  // a copy: callers may pass a temporary
   at::Device device_;
-  at::Generator generator_;
+  uint64_t seed_;
+  at::Generator generator_;  // reseeded each epoch
   int64_t num_nodes_ = 0;
   at::Tensor probability_, alias_;  // the unigram alias table; undefined: uniform
   at::Tensor offsets_;              // [1, 1, 2 * window]
