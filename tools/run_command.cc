@@ -26,17 +26,26 @@ struct RunArgs {
   int64_t resume_id = 0;
 };
 
+// One line per headline score, with its companion (AP, std over splits) when
+// the run recorded one.
 void print_scores(const RunOutcome& outcome) {
+  auto print = [&](const std::string& key, double value, const std::string& companion,
+                   const char* before, const char* after) {
+    const auto found = outcome.scores.find(companion);
+    if (found == outcome.scores.end()) {
+      std::printf("%-28s %.4f\n", key.c_str(), value);
+    } else {
+      std::printf("%-28s %.4f   (%s%.4f%s)\n", key.c_str(), value, before, found->second, after);
+    }
+  };
+  const std::string auc_suffix = "roc_auc";
   for (const auto& [key, value] : outcome.scores) {
-    if (key.find("roc_auc") != std::string::npos) {
-      std::printf("%-28s %.4f   (AP %.4f)\n", key.c_str(), value,
-                  outcome.scores.count(key.substr(0, key.size() - 7) + "ap")
-                      ? outcome.scores.at(key.substr(0, key.size() - 7) + "ap")
-                      : 0.0);
+    if (key.size() > auc_suffix.size() &&
+        key.compare(key.size() - auc_suffix.size(), auc_suffix.size(), auc_suffix) == 0) {
+      print(key, value, key.substr(0, key.size() - auc_suffix.size()) + "ap", "AP ", "");
     }
     if (key == "node/micro_f1" || key == "node/macro_f1") {
-      std::printf("%-28s %.4f   (std %.4f over splits)\n", key.c_str(), value,
-                  outcome.scores.count(key + "_std") ? outcome.scores.at(key + "_std") : 0.0);
+      print(key, value, key + "_std", "std ", " over splits");
     }
   }
 }
