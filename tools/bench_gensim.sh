@@ -61,9 +61,12 @@ done
 # Quality on the same footing: one more fused run with link prediction (its
 # walks come from the residual graph), gensim trained on those walks, and both
 # embeddings scored by one evaluator on the run's own split (split.tsv).
-"$build_dir/workbench" run "$experiment" --store "$work/quality.db" --device cpu -q \
-  --set train.trainer='"fused"' --set eval.task='"link_prediction"' \
-  --set 'eval.operators=["hadamard"]' --set 'export.formats=["walks", "npy"]' >&2
+for sharing in none window; do
+  "$build_dir/workbench" run "$experiment" --store "$work/quality.db" --device cpu -q \
+    --set train.trainer='"fused"' --set train.negative_sharing="\"$sharing\"" \
+    --set eval.task='"link_prediction"' --set 'eval.operators=["hadamard"]' \
+    --set 'export.formats=["walks", "npy"]' >&2
+done
 PYTHONPATH="$gensim_dir" python3 - "$work/quality-artifacts/run-1" "$threads" \
   >"$work/quality.txt" <<'PY'
 import sys
@@ -114,6 +117,8 @@ def hadamard_auc(table):
     return roc_auc(np.hstack([tx, np.ones((len(tx), 1))]) @ w, ty)
 
 print(f"fused {hadamard_auc(np.load(f'{run}/embeddings.npy')):.4f}")
+window_run = run.replace("run-1", "run-2")  # the same walks: same seed, same split
+print(f"window {hadamard_auc(np.load(f'{window_run}/embeddings.npy')):.4f}")
 print(f"gensim {hadamard_auc(gensim):.4f}")
 PY
 
@@ -140,5 +145,5 @@ for name, values in seconds.items():
 print("pairs counted by the workbench; both shrink the window the same way")
 auc = dict(line.split() for line in open(f"{work}/quality.txt"))
 print(f"link prediction ROC-AUC (Hadamard, one evaluator, the fused run's split): "
-      f"fused {auc['fused']}, gensim {auc['gensim']}")
+      f"fused {auc['fused']}, fused with window negatives {auc['window']}, gensim {auc['gensim']}")
 PY

@@ -70,6 +70,7 @@ class TorchTrainer : public Trainer {
     // +1 for the positive column, -1 for the negatives: log sigmoid(sign * score).
     signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));
     signs_.index_put_({0, 0}, 1.0f);
+    row_counts_ = at::zeros({num_nodes}, at::TensorOptions(at::kFloat).device(device));
     LossScaler scaler(s.amp == "fp16");
     const bool shared = s.negative_sharing == "batch";
 
@@ -99,7 +100,7 @@ class TorchTrainer : public Trainer {
         const double lr = learning_rate_at(s, fraction_done);
         const int64_t batch_pairs = inputs.centers.size(0);
         const at::Tensor loss = shared ? shared_step(inputs, lr, s, device.type(), scaler)
-                                       : step(inputs, lr, s.amp, device.type(), scaler);
+                                       : step(inputs, lr, s, device.type(), scaler);
         interval_loss += loss;
         interval_pairs += batch_pairs;
         summary.pairs += batch_pairs;
@@ -171,6 +172,10 @@ class TorchTrainer : public Trainer {
                           negative_grad.isfinite().all().item<bool>();
       if (!scaler.update(finite)) return at::zeros({}, loss.options().dtype(at::kDouble));
     }
+    const double cap = 2.0 * static_cast<double>(s.window);
+    cap_repeated_rows(in.centers, center_grad, cap);
+    cap_repeated_rows(in.targets, context_grad, cap);
+    cap_repeated_rows(in.shared_negatives, negative_grad, cap);
     input_.index_add_(0, in.centers, center_grad, -lr);
     output_.index_add_(0, in.targets, context_grad, -lr);
     output_.index_add_(0, in.shared_negatives, negative_grad, -lr);
@@ -179,7 +184,7 @@ class TorchTrainer : public Trainer {
 
   // One SGD step on a batch; returns the summed loss (a device scalar, so the
   // GPU is not synchronised every step).
-  at::Tensor step(const StepInputs& in, double lr, const std::string& amp, at::DeviceType device,
+  at::Tensor step(const StepInputs& in, double lr, const TrainSection& s, at::DeviceType device,
                   LossScaler& scaler) {
     const int64_t dimension = input_.size(1);
     const at::Tensor flat_targets = in.targets.flatten();
@@ -189,7 +194,7 @@ class TorchTrainer : public Trainer {
                                  .requires_grad_();
     at::Tensor loss;
     {
-      AutocastScope autocast(amp, device);
+      AutocastScope autocast(s.amp, device);
       const at::Tensor scores = at::bmm(target_rows, center_rows.unsqueeze(2)).squeeze(2);
       loss = -at::log_sigmoid(scores.to(at::kFloat) * signs_).sum();
     }
@@ -205,9 +210,29 @@ class TorchTrainer : public Trainer {
           center_grad.isfinite().all().item<bool>() && target_grad.isfinite().all().item<bool>();
       if (!scaler.update(finite)) return at::zeros({}, loss.options().dtype(at::kDouble));
     }
+    const double cap = 2.0 * static_cast<double>(s.window);
+    cap_repeated_rows(in.centers, center_grad, cap);
+    cap_repeated_rows(flat_targets, target_grad, cap);
     input_.index_add_(0, in.centers, center_grad, -lr);
     output_.index_add_(0, flat_targets, target_grad, -lr);
     return loss.detach().to(at::kDouble);
+  }
+
+  // Scales the gradients of rows that a batch holds more than `cap` times so
+  // that their sum counts `cap` of them: such a row moves
+  // by at most one full window's worth of pairs per step. Sequential SGD
+  // (word2vec, the fused trainers) sees each update before the next and
+  // saturates; a batch sums them at one stale point, so a two-node
+  // component's walk (a-b-a-b..., the same pair hundreds of times in one
+  // batch) moved its rows by hundreds of steps at once, blew them up and,
+  // drawn as negatives, every row after them (ca-AstroPh's loss reached 1e8).
+  // Counting goes through a per-node buffer reset at the touched rows only:
+  // O(batch) work and no device-to-host copy.
+  void cap_repeated_rows(const at::Tensor& rows, at::Tensor& gradient, double cap) {
+    row_counts_.index_add_(0, rows, at::ones({rows.size(0)}, row_counts_.options()));
+    const at::Tensor counts = row_counts_.index_select(0, rows);
+    row_counts_.index_fill_(0, rows, 0.0);
+    gradient.mul_((cap / counts).clamp_max_(1.0).unsqueeze(1).to(gradient.scalar_type()));
   }
 
   static double record_loss(Recorder& recorder, int64_t step, double lr,
@@ -232,6 +257,7 @@ class TorchTrainer : public Trainer {
   at::Tensor input_;
   at::Tensor output_;
   at::Tensor signs_;
+  at::Tensor row_counts_;  // [nodes], zero between uses
 };
 
 }  // namespace
