@@ -51,10 +51,7 @@ class LossLog {
     if (interval_sampled_ == 0) return;
     const double mean = interval_loss_ / static_cast<double>(interval_sampled_);
     const int64_t step = pairs_ / settings_.batch_size;
-    if (!std::isfinite(mean)) {
-      throw NumericError("training diverged: the loss is " + std::to_string(mean) + " near step " +
-                         std::to_string(step) + " (try a smaller train.learning_rate)");
-    }
+    throw_if_diverged(mean, settings_.negatives, step);
     recorder_.metric("train/loss", step, mean);
     recorder_.metric("train/learning_rate", step, lr);
     last_loss_ = mean;

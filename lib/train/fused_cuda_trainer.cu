@@ -193,11 +193,7 @@ class FusedCudaTrainer : public Trainer {
         if (counts[0] > 0) {
           const double mean = loss / static_cast<double>(counts[0]);
           const int64_t step = summary.pairs / s.batch_size;
-          if (!std::isfinite(mean)) {
-            throw NumericError("training diverged: the loss is " + std::to_string(mean) +
-                               " near step " + std::to_string(step) +
-                               " (try a smaller train.learning_rate)");
-          }
+          throw_if_diverged(mean, s.negatives, step);
           recorder.metric("train/loss", step, mean);
           recorder.metric("train/learning_rate", step, last_lr);
           summary.final_loss = mean;

@@ -70,7 +70,6 @@ class TorchTrainer : public Trainer {
     // +1 for the positive column, -1 for the negatives: log sigmoid(sign * score).
     signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));
     signs_.index_put_({0, 0}, 1.0f);
-    row_counts_ = at::zeros({num_nodes}, at::TensorOptions(at::kFloat).device(device));
     LossScaler scaler(s.amp == "fp16");
     const bool shared = s.negative_sharing == "batch";
 
@@ -100,14 +99,14 @@ class TorchTrainer : public Trainer {
         const double lr = learning_rate_at(s, fraction_done);
         const int64_t batch_pairs = inputs.centers.size(0);
         const at::Tensor loss = shared ? shared_step(inputs, lr, s, device.type(), scaler)
-                                       : step(inputs, lr, s, device.type(), scaler);
+                                       : step(inputs, lr, s.amp, device.type(), scaler);
         interval_loss += loss;
         interval_pairs += batch_pairs;
         summary.pairs += batch_pairs;
         ++summary.steps;
         if (summary.steps % s.log_every == 0) {
           summary.final_loss =
-              record_loss(recorder, summary.steps, lr, interval_loss, interval_pairs);
+              record_loss(recorder, summary.steps, lr, interval_loss, interval_pairs, s.negatives);
           interval_loss.zero_();
           interval_pairs = 0;
         }
@@ -120,7 +119,7 @@ class TorchTrainer : public Trainer {
     }
     if (interval_pairs > 0) {
       summary.final_loss = record_loss(recorder, summary.steps, learning_rate_at(s, 1.0),
-                                       interval_loss, interval_pairs);
+                                       interval_loss, interval_pairs, s.negatives);
     }
     summary.skipped_steps = scaler.skipped_steps();
     summary.seconds =
@@ -172,10 +171,6 @@ class TorchTrainer : public Trainer {
                           negative_grad.isfinite().all().item<bool>();
       if (!scaler.update(finite)) return at::zeros({}, loss.options().dtype(at::kDouble));
     }
-    const double cap = 2.0 * static_cast<double>(s.window);
-    cap_repeated_rows(in.centers, center_grad, cap);
-    cap_repeated_rows(in.targets, context_grad, cap);
-    cap_repeated_rows(in.shared_negatives, negative_grad, cap);
     input_.index_add_(0, in.centers, center_grad, -lr);
     output_.index_add_(0, in.targets, context_grad, -lr);
     output_.index_add_(0, in.shared_negatives, negative_grad, -lr);
@@ -184,7 +179,7 @@ class TorchTrainer : public Trainer {
 
   // One SGD step on a batch; returns the summed loss (a device scalar, so the
   // GPU is not synchronised every step).
-  at::Tensor step(const StepInputs& in, double lr, const TrainSection& s, at::DeviceType device,
+  at::Tensor step(const StepInputs& in, double lr, const std::string& amp, at::DeviceType device,
                   LossScaler& scaler) {
     const int64_t dimension = input_.size(1);
     const at::Tensor flat_targets = in.targets.flatten();
@@ -194,7 +189,7 @@ class TorchTrainer : public Trainer {
                                  .requires_grad_();
     at::Tensor loss;
     {
-      AutocastScope autocast(s.amp, device);
+      AutocastScope autocast(amp, device);
       const at::Tensor scores = at::bmm(target_rows, center_rows.unsqueeze(2)).squeeze(2);
       loss = -at::log_sigmoid(scores.to(at::kFloat) * signs_).sum();
     }
@@ -210,38 +205,16 @@ class TorchTrainer : public Trainer {
           center_grad.isfinite().all().item<bool>() && target_grad.isfinite().all().item<bool>();
       if (!scaler.update(finite)) return at::zeros({}, loss.options().dtype(at::kDouble));
     }
-    const double cap = 2.0 * static_cast<double>(s.window);
-    cap_repeated_rows(in.centers, center_grad, cap);
-    cap_repeated_rows(flat_targets, target_grad, cap);
     input_.index_add_(0, in.centers, center_grad, -lr);
     output_.index_add_(0, flat_targets, target_grad, -lr);
     return loss.detach().to(at::kDouble);
   }
 
-  // Scales the gradients of rows that a batch holds more than `cap` times so
-  // that their sum counts `cap` of them: such a row moves
-  // by at most one full window's worth of pairs per step. Sequential SGD
-  // (word2vec, the fused trainers) sees each update before the next and
-  // saturates; a batch sums them at one stale point, so a two-node
-  // component's walk (a-b-a-b..., the same pair hundreds of times in one
-  // batch) moved its rows by hundreds of steps at once, blew them up and,
-  // drawn as negatives, every row after them (ca-AstroPh's loss reached 1e8).
-  // Counting goes through a per-node buffer reset at the touched rows only:
-  // O(batch) work and no device-to-host copy.
-  void cap_repeated_rows(const at::Tensor& rows, at::Tensor& gradient, double cap) {
-    row_counts_.index_add_(0, rows, at::ones({rows.size(0)}, row_counts_.options()));
-    const at::Tensor counts = row_counts_.index_select(0, rows);
-    row_counts_.index_fill_(0, rows, 0.0);
-    gradient.mul_((cap / counts).clamp_max_(1.0).unsqueeze(1).to(gradient.scalar_type()));
-  }
-
   static double record_loss(Recorder& recorder, int64_t step, double lr,
-                            const at::Tensor& interval_loss, int64_t interval_pairs) {
+                            const at::Tensor& interval_loss, int64_t interval_pairs,
+                            int64_t negatives) {
     const double mean = interval_loss.item<double>() / static_cast<double>(interval_pairs);
-    if (!std::isfinite(mean)) {
-      throw NumericError("training diverged: the loss is " + std::to_string(mean) + " at step " +
-                         std::to_string(step) + " (try a smaller train.learning_rate)");
-    }
+    throw_if_diverged(mean, negatives, step);
     recorder.metric("train/loss", step, mean);
     recorder.metric("train/learning_rate", step, lr);
     return mean;
@@ -257,7 +230,6 @@ class TorchTrainer : public Trainer {
   at::Tensor input_;
   at::Tensor output_;
   at::Tensor signs_;
-  at::Tensor row_counts_;  // [nodes], zero between uses
 };
 
 }  // namespace

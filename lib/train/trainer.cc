@@ -1,7 +1,10 @@
 #include "train/trainer.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
+#include "core/errors.h"
 #include "core/registry.h"
 
 namespace wb {
@@ -56,6 +59,17 @@ NodeSubsampler make_node_subsampler(const Walks& walks, int64_t num_nodes,
     recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
   }
   return subsampler;
+}
+
+void throw_if_diverged(double mean_loss, int64_t negatives, int64_t step) {
+  const double start = static_cast<double>(negatives + 1) * std::log(2.0);
+  if (std::isfinite(mean_loss) && mean_loss <= 10 * start) return;
+  char text[256];
+  std::snprintf(text, sizeof text,
+                "training diverged: the loss per pair is %g near step %lld (it starts at %.2f); "
+                "try a smaller train.learning_rate or train.batch_size",
+                mean_loss, static_cast<long long>(step), start);
+  throw NumericError(text);
 }
 
 double learning_rate_at(const TrainSection& settings, double fraction_done) {

@@ -56,6 +56,13 @@ int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey&
 NodeSubsampler make_node_subsampler(const Walks& walks, int64_t num_nodes,
                                     const TrainSection& settings, Recorder& recorder);
 
+// Throws NumericError when the mean loss per pair logged near `step` is not
+// finite or has passed ten times its starting value ((k + 1) ln 2: every
+// score 0). Batched SGD can blow the tables up without ever leaving the
+// finite range (the torch trainer on ca-AstroPh logged 1e8 and finished,
+// with an AUC of 0.93), so finiteness alone lets ruined runs through.
+void throw_if_diverged(double mean_loss, int64_t negatives, int64_t step);
+
 // word2vec's schedule: linear decay from the initial rate to initial * final_fraction.
 double learning_rate_at(const TrainSection& settings, double fraction_done);
 
