@@ -44,6 +44,19 @@ double cosine(const Matrix& m, int a, int b) {
   return dot(m, a, b) / std::sqrt(dot(m, a, a) * dot(m, b, b));
 }
 
+// Mean cosine within the two 10-node communities of two_community_walks()
+// minus the mean across them.
+double community_separation(const Matrix& m) {
+  double within = 0, across = 0;
+  for (int a = 0; a < 10; ++a) {
+    for (int b = 0; b < 10; ++b) {
+      if (a != b) within += cosine(m, a, b);
+      across += cosine(m, a, 10 + b);
+    }
+  }
+  return within / 90 - across / 100;
+}
+
 TrainOptions small_options(const std::string& amp = "off") {
   TrainOptions options;
   options.settings.dimension = 16;
@@ -107,14 +120,7 @@ TEST_CASE("the LibTorch trainer learns community structure and logs its loss", "
   const auto& loss = recorder.metrics["train/loss"];
   REQUIRE(loss.size() >= 5);
   REQUIRE(loss.back().second < 0.8 * loss.front().second);
-  double within = 0, across = 0;
-  for (int a = 0; a < 10; ++a) {
-    for (int b = 0; b < 10; ++b) {
-      if (a != b) within += cosine(emb, a, b);
-      across += cosine(emb, a, 10 + b);
-    }
-  }
-  REQUIRE(within / 90 > across / 100 + 0.3);
+  REQUIRE(community_separation(emb) > 0.3);
   REQUIRE(summary.pairs > 0);
 }
 
@@ -152,14 +158,7 @@ TEST_CASE("a walk bouncing between two nodes: sequential SGD copes, batched SGD 
   double largest = 0;
   for (int64_t r = 0; r < emb.rows; ++r) largest = std::max(largest, std::sqrt(dot(emb, r, r)));
   CHECK(largest < 20);
-  double within = 0, across = 0;
-  for (int x = 0; x < 10; ++x) {
-    for (int y = 0; y < 10; ++y) {
-      if (x != y) within += cosine(emb, x, y);
-      across += cosine(emb, x, 10 + y);
-    }
-  }
-  CHECK(within / 90 > across / 100 + 0.3);
+  CHECK(community_separation(emb) > 0.3);
 }
 
 TEST_CASE("bf16 autocast training matches fp32 within tolerance", "[train][amp]") {
@@ -221,14 +220,7 @@ TEST_CASE("the fused CPU trainer agrees with the LibTorch reference", "[train][f
   // Per-pair SGD and batched SGD reach a similar loss (the fused one is a
   // 1-in-16 sample, hence the tolerance).
   REQUIRE(fused.final_loss == Approx(reference.final_loss).epsilon(0.25));
-  double within = 0, across = 0;
-  for (int a = 0; a < 10; ++a) {
-    for (int b = 0; b < 10; ++b) {
-      if (a != b) within += cosine(emb, a, b);
-      across += cosine(emb, a, 10 + b);
-    }
-  }
-  REQUIRE(within / 90 > across / 100 + 0.3);
+  REQUIRE(community_separation(emb) > 0.3);
 }
 
 TEST_CASE("shared negatives train to the per-pair loss", "[train][fused]") {
