@@ -7,6 +7,7 @@
 #include "core/errors.h"
 #include "report/paper_report.h"
 #include "store/run_store.h"
+#include "test_support.h"
 
 using namespace wb;
 
@@ -40,8 +41,8 @@ int64_t add_run(RunStore& store, const std::string& p, double test, double valid
 }  // namespace
 
 TEST_CASE("the paper report shows the setting with the best validation score", "[report]") {
-  std::filesystem::remove("paper.db");
-  RunStore store("paper.db");
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
   // p = 4 has the best test score but the worse validation score: not shown.
   add_run(store, "0.5", 0.20, 0.30, "cpu", 1);
   add_run(store, "0.5", 0.22, 0.32, "cpu", 2);
@@ -62,14 +63,16 @@ TEST_CASE("the paper report shows the setting with the best validation score", "
 }
 
 TEST_CASE("the paper's tables are read from their CSV files", "[report]") {
-  std::filesystem::create_directories("tables");
-  std::ofstream("tables/node2vec_table2_macro_f1.csv")
+  test::TempDir dir;
+  const std::string tables = dir.file("tables");
+  std::filesystem::create_directories(tables);
+  std::ofstream(tables + "/node2vec_table2_macro_f1.csv")
       << "# comment\nmethod,blogcatalog,ppi,wikipedia\ndeepwalk,0.2,0.1,0.1\n"
          "node2vec,0.2581,0.1791,0.1552\n";
-  std::ofstream("tables/node2vec_table4_link_prediction_auc.csv")
+  std::ofstream(tables + "/node2vec_table4_link_prediction_auc.csv")
       << "operator,method,facebook,ppi,arxiv\nhadamard,deepwalk,0.9,0.7,0.9\n"
          "hadamard,node2vec,0.9680,0.7719,0.9366\naverage,node2vec,0.7,0.7,0.7\n";
-  const auto scores = read_paper_scores("tables");
+  const auto scores = read_paper_scores(tables);
   REQUIRE(scores.size() == 5);  // PPI link prediction is another graph: left out
   REQUIRE(scores[0].dataset == "facebook");
   REQUIRE(scores[0].value == Approx(0.968));
