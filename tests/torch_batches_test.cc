@@ -168,3 +168,43 @@ TEST_CASE("the LibTorch trainer learns from device-made batches", "[train][batch
   REQUIRE(summary.pairs > 3 * 400 * 20);
   REQUIRE(recorder.metrics.count("train/loss") == 1);
 }
+
+TEST_CASE("batches pool and shuffle pairs, so one walk's pairs spread over many batches",
+          "[train][batches]") {
+  // 640 walks over 6,400 nodes, one of which bounces between nodes a and b.
+  const NodeId a = 7000, b = 7001;
+  const Walks walks = generated_walks(640, 80, 5, [&](int64_t w, int64_t i, Rng& rng) {
+    if (w == 321) return i % 2 == 0 ? a : b;
+    return static_cast<NodeId>(rng.below(6400));
+  });
+  auto sampler = make_negative_sampler("uniform");
+  sampler->prepare(walks, 7002, 0.75);
+  for (const std::string batching : {"host", "device"}) {
+    for (const int64_t shuffle_batches : {1, 64}) {
+      TrainSection s = batch_settings(10, true);
+      s.batch_size = 1024;
+      s.shuffle_batches = shuffle_batches;
+      auto source = make_torch_batch_source(batching, s, *sampler, at::kCPU, 13);
+      source->start_epoch(walks, 0);
+      StepInputs inputs;
+      int64_t most_in_a_batch = 0, pairs = 0;
+      double fraction = 0;
+      while (source->next(inputs)) {
+        REQUIRE(inputs.centers.size(0) <= s.batch_size);
+        const at::Tensor bouncing =
+            (inputs.centers >= a).logical_and(inputs.targets.select(1, 0) >= a);
+        most_in_a_batch = std::max(most_in_a_batch, bouncing.sum().item<int64_t>());
+        pairs += inputs.centers.size(0);
+        REQUIRE(source->epoch_fraction_done() >= fraction);
+        fraction = source->epoch_fraction_done();
+        REQUIRE(fraction <= 1.0);
+      }
+      INFO(batching << ", shuffle_batches " << shuffle_batches);
+      REQUIRE(fraction == 1.0);
+      REQUIRE(pairs > 640 * 80 * 10);
+      // The bouncing walk gives about 880 pairs.
+      if (shuffle_batches == 1) REQUIRE(most_in_a_batch > 400);
+      if (shuffle_batches == 64) REQUIRE(most_in_a_batch < 60);
+    }
+  }
+}

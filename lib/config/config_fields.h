@@ -81,6 +81,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
           RealRange{0.0, 1.0});
   v.field("lr_schedule", c.train.lr_schedule, Choices{"linear", "constant"});
   v.field("batch_size", c.train.batch_size, IntRange{1, 1 << 26});
+  v.field("shuffle_batches", c.train.shuffle_batches, IntRange{1, 1 << 16});
   v.field("amp", c.train.amp, Choices{"off", "bf16", "fp16"});
   v.field("negative_sharing", c.train.negative_sharing, Choices{"none", "window", "batch"});
   v.field("negative_chunk", c.train.negative_chunk, IntRange{1, 1 << 20});

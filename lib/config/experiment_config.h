@@ -65,6 +65,11 @@ struct TrainSection {
   double final_learning_rate_fraction = 1e-4;
   std::string lr_schedule = "linear";  // linear | constant
   int64_t batch_size = 1024;
+  // torch: pairs of this many batches are pooled and shuffled, so a batch
+  // mixes many walks. In walk order (1) a batch is one or two walks' pairs; a
+  // walk trapped in a tiny component then repeats one pair hundreds of times
+  // in a batch, and the summed gradient blows its rows up.
+  int64_t shuffle_batches = 64;
   std::string amp = "off";  // off | bf16 | fp16
   // none: k fresh negatives per pair; window (fused trainers): k negatives per
   // center shared by its whole window; batch (torch): k * chunk negatives per

@@ -20,6 +20,13 @@ uint64_t epoch_stream(int64_t epoch) {
   return mix64(0x746f726368ULL + static_cast<uint64_t>(epoch));
 }
 
+// Pairs pooled for shuffling: shuffle_batches batches, but no more than
+// 2^24 pairs, as very large batches already span hundreds of walks.
+int64_t pool_pairs(const TrainSection& s) {
+  return s.batch_size *
+         std::max<int64_t>(1, std::min(s.shuffle_batches, (int64_t{1} << 24) / s.batch_size));
+}
+
 // A copy on `device`: from_blob(...).to(kCPU) alone would alias `values`.
 at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device& device) {
   return at::from_blob(const_cast<int64_t*>(values.data()), {static_cast<int64_t>(values.size())},
@@ -27,7 +34,8 @@ at::Tensor to_index_tensor(const std::vector<int64_t>& values, const at::Device&
       .to(device, /*non_blocking=*/false, /*copy=*/true);
 }
 
-// The reference order: PairBatcher's pairs, negatives drawn on the host.
+// The reference pairs: PairBatcher's, pooled shuffle_batches batches at a
+// time and shuffled; negatives drawn on the host.
 class HostBatchSource : public TorchBatchSource {
  public:
   HostBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
@@ -37,10 +45,20 @@ class HostBatchSource : public TorchBatchSource {
   void start_epoch(const Walks& walks, int64_t epoch) override {
     batcher_ = std::make_unique<PairBatcher>(walks, s_.window, s_.dynamic_window, seed_, epoch);
     rng_ = Rng(seed_, epoch_stream(epoch));
+    pool_.clear();
+    pool_next_ = 0;
+    tokens_before_pool_ = 0;
   }
 
   bool next(StepInputs& inputs) override {
-    if (!batcher_->next(s_.batch_size, batch_)) return false;
+    if (pool_next_ >= pool_.size() && !refill_pool()) return false;
+    const int64_t count = std::min(s_.batch_size, pool_.size() - pool_next_);
+    batch_.clear();
+    batch_.centers.assign(pool_.centers.begin() + pool_next_,
+                          pool_.centers.begin() + pool_next_ + count);
+    batch_.contexts.assign(pool_.contexts.begin() + pool_next_,
+                           pool_.contexts.begin() + pool_next_ + count);
+    pool_next_ += count;
     inputs.centers = to_index_tensor(batch_.centers, device_);
     if (s_.negative_sharing == "batch") {
       // Chunk i of C pairs shares C negatives: ceil(B / C) * C draws per batch.
@@ -63,27 +81,48 @@ class HostBatchSource : public TorchBatchSource {
     return true;
   }
 
+  // The pool's tokens count as done in proportion to the pairs handed out.
   double epoch_fraction_done() const override {
-    return batcher_->tokens_total() == 0 ? 1.0
-                                         : static_cast<double>(batcher_->tokens_done()) /
-                                               static_cast<double>(batcher_->tokens_total());
+    if (batcher_->tokens_total() == 0) return 1.0;
+    double tokens = static_cast<double>(batcher_->tokens_done());
+    if (pool_.size() > 0) {
+      const double pool_tokens = tokens - static_cast<double>(tokens_before_pool_);
+      tokens -= pool_tokens * static_cast<double>(pool_.size() - pool_next_) /
+                static_cast<double>(pool_.size());
+    }
+    return tokens / static_cast<double>(batcher_->tokens_total());
   }
 
  private:
+  bool refill_pool() {
+    tokens_before_pool_ = batcher_->tokens_done();
+    pool_next_ = 0;
+    if (!batcher_->next(pool_pairs(s_), pool_)) return false;
+    for (int64_t i = pool_.size() - 1; i > 0; --i) {
+      const auto j = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(i + 1)));
+      std::swap(pool_.centers[i], pool_.centers[j]);
+      std::swap(pool_.contexts[i], pool_.contexts[j]);
+    }
+    return true;
+  }
+
   const TrainSection s_;  // a copy: callers may pass a temporary
   const NegativeSampler& sampler_;
   at::Device device_;
   uint64_t seed_;
-  Rng rng_;  // negatives, a stream per epoch
+  Rng rng_;  // pool shuffles and negatives, a stream per epoch
   std::unique_ptr<PairBatcher> batcher_;
+  PairBatch pool_;  // shuffled pairs of the next few batches
+  int64_t pool_next_ = 0;
+  int64_t tokens_before_pool_ = 0;
   PairBatch batch_;
   std::vector<int64_t> draws_;
 };
 
-// Pairs and negatives made on the device. Each step takes the next block of
-// walks (in a random order per epoch) and keeps, for every position, the
-// contexts within its random window: the same pairs PairBatcher emits, in
-// another order within an epoch.
+// Pairs and negatives made on the device. A pool takes the next walks (in a
+// random order per epoch), keeps for every position the contexts within its
+// random window (the same pairs PairBatcher emits) and shuffles them; steps
+// take batch_size pairs of it at a time.
 class DeviceBatchSource : public TorchBatchSource {
  public:
   DeviceBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
@@ -118,29 +157,35 @@ class DeviceBatchSource : public TorchBatchSource {
         at::randperm(walks.num_walks, generator_, at::TensorOptions(at::kLong).device(device_));
     positions_ = at::arange(length_, at::TensorOptions(at::kLong).device(device_)).view({1, -1, 1});
     // A walk gives about walk_length * (window + 1) pairs with word2vec's
-    // shrinking windows: take as many walks as fill a batch of that size.
+    // shrinking windows: a pool takes as many walks as fill its pairs.
     const int64_t pairs_per_walk = std::max<int64_t>(1, length_ * (s_.window + 1));
-    block_ = std::max<int64_t>(1, s_.batch_size / pairs_per_walk);
+    walks_per_pool_ = std::max<int64_t>(1, pool_pairs(s_) / pairs_per_walk);
+    pool_next_ = pool_size_ = pool_walks_ = 0;
     next_walk_ = 0;
   }
 
   bool next(StepInputs& inputs) override {
-    while (next_walk_ < order_.size(0)) {
-      const int64_t count = std::min(block_, order_.size(0) - next_walk_);
-      const at::Tensor block = walks_.index_select(0, order_.narrow(0, next_walk_, count));
-      next_walk_ += count;
-      if (pairs_of(block, inputs)) {
-        add_negatives(inputs);
-        return true;
-      }
+    while (pool_next_ >= pool_size_) {
+      if (next_walk_ >= order_.size(0)) return false;
+      refill_pool();
     }
-    return false;
+    const int64_t count = std::min(s_.batch_size, pool_size_ - pool_next_);
+    inputs.centers = pool_centers_.narrow(0, pool_next_, count);
+    inputs.targets = pool_contexts_.narrow(0, pool_next_, count);
+    pool_next_ += count;
+    add_negatives(inputs);
+    return true;
   }
 
+  // The pool's walks count as done in proportion to the pairs handed out.
   double epoch_fraction_done() const override {
-    return order_.size(0) == 0
-               ? 1.0
-               : static_cast<double>(next_walk_) / static_cast<double>(order_.size(0));
+    if (order_.size(0) == 0) return 1.0;
+    double walks = static_cast<double>(next_walk_);
+    if (pool_size_ > 0) {
+      walks -= static_cast<double>(pool_walks_) * static_cast<double>(pool_size_ - pool_next_) /
+               static_cast<double>(pool_size_);
+    }
+    return walks / static_cast<double>(order_.size(0));
   }
 
  private:
@@ -154,11 +199,26 @@ class DeviceBatchSource : public TorchBatchSource {
     return generator;
   }
 
+  // The pairs of the next walks_per_pool_ walks, in a random order.
+  void refill_pool() {
+    const int64_t count = std::min(walks_per_pool_, order_.size(0) - next_walk_);
+    const at::Tensor block = walks_.index_select(0, order_.narrow(0, next_walk_, count));
+    next_walk_ += count;
+    pool_walks_ = count;
+    pairs_of(block, pool_centers_, pool_contexts_);
+    const at::Tensor shuffle = at::randperm(pool_centers_.size(0), generator_,
+                                            at::TensorOptions(at::kLong).device(device_));
+    pool_centers_ = pool_centers_.index_select(0, shuffle);
+    pool_contexts_ = pool_contexts_.index_select(0, shuffle);
+    pool_next_ = 0;
+    pool_size_ = pool_centers_.size(0);
+  }
+
   // Every (center, context) pair of the block's walks: contexts at offsets
   // within the center's window (1..window, shrunk at random per position when
   // dynamic_window), both nodes real (walks end early at dead ends or after
-  // sub-sampling). Returns false when the block has none.
-  bool pairs_of(const at::Tensor& block, StepInputs& inputs) {
+  // sub-sampling).
+  void pairs_of(const at::Tensor& block, at::Tensor& centers_out, at::Tensor& contexts_out) {
     const auto options = at::TensorOptions(at::kLong).device(device_);
     const int64_t walks = block.size(0);
     const at::Tensor reach =
@@ -171,9 +231,8 @@ class DeviceBatchSource : public TorchBatchSource {
     const at::Tensor centers = block.unsqueeze(2).expand({walks, length_, span});
     const at::Tensor contexts = block.gather(1, context_index).view({walks, length_, span});
     const at::Tensor keep = inside & (offsets_.abs() <= reach) & (centers >= 0) & (contexts >= 0);
-    inputs.centers = centers.masked_select(keep);
-    inputs.targets = contexts.masked_select(keep);
-    return inputs.centers.size(0) > 0;
+    centers_out = centers.masked_select(keep);
+    contexts_out = contexts.masked_select(keep);
   }
 
   at::Tensor draw_negatives(int64_t count) {
@@ -207,8 +266,10 @@ class DeviceBatchSource : public TorchBatchSource {
   at::Tensor order_;                // this epoch's walk order
   at::Tensor positions_;            // [1, length, 1]
   int64_t length_ = 0;
-  int64_t block_ = 1;  // walks per batch
+  int64_t walks_per_pool_ = 1;
   int64_t next_walk_ = 0;
+  at::Tensor pool_centers_, pool_contexts_;  // shuffled pairs of the pool's walks
+  int64_t pool_next_ = 0, pool_size_ = 0, pool_walks_ = 0;
 };
 
 }  // namespace
