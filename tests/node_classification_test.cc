@@ -3,6 +3,8 @@
 // prediction rule, and a one-vs-rest fit that must separate clean clusters.
 #include "eval/node_classification.h"
 
+#include <ATen/Parallel.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
@@ -193,4 +195,26 @@ TEST_CASE("unit-length rows are chosen when the label is in the direction alone"
   const auto chosen = evaluate_node_classification(embeddings, labels, options);
   REQUIRE(chosen.at("node/normalized") == 1.0);
   REQUIRE(chosen.at("node/macro_f1") == unit.at("node/macro_f1"));
+}
+
+TEST_CASE("classifier fits side by side score exactly as fits in turn", "[eval]") {
+  const auto [embeddings, labels] = three_clusters(8, 11, [](int v, float* row, Rng& rng) {
+    for (int j = 0; j < 8; ++j) {
+      row[j] = (j == v % 3 ? 0.1f : 0.0f) + 0.08f * (rng.uniform_float() - 0.5f);
+    }
+  });
+  NodeClassificationOptions options;
+  options.repeats = 5;
+  options.validation_fraction = 0.25;
+  options.l2_choices = {1.0, 0.1, 0.01};
+  options.normalize_choices = {"none", "l2"};
+  const int torch_threads = at::get_num_threads();
+  options.threads = 1;
+  const auto in_turn = evaluate_node_classification(embeddings, labels, options);
+  options.threads = 3;
+  const auto side_by_side = evaluate_node_classification(embeddings, labels, options);
+  REQUIRE(in_turn == side_by_side);
+  REQUIRE(in_turn.at("node/macro_f1") > 0.5);
+  // The fits' one-thread setting does not outlive them.
+  REQUIRE(at::get_num_threads() == torch_threads);
 }

@@ -1,9 +1,13 @@
 #include "eval/node_classification.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 #include "core/random.h"
 #include "eval/metrics.h"
 
@@ -100,6 +104,38 @@ std::pair<std::vector<NodeId>, std::vector<NodeId>> split_of(std::vector<NodeId>
           std::vector<NodeId>(order.begin() + train_size, order.end())};
 }
 
+// Runs fit(0) .. fit(count - 1), reporting them as fits done + 1 .. done +
+// count of all `total`. On the CPU (threads > 0) they run on `threads`
+// threads, each fit on one LibTorch thread (see
+// NodeClassificationOptions::threads); GPU fits (threads = 0) run in turn.
+void run_fits(int64_t count, int threads, const Progress& progress, int64_t done, int64_t total,
+              const std::function<void(int64_t)>& fit) {
+  if (threads == 0) {
+    for (int64_t i = 0; i < count; ++i) {
+      fit(i);
+      progress.update("eval", done + i + 1, total);
+      progress.throw_if_stopping();
+    }
+    return;
+  }
+  const int torch_threads = at::get_num_threads();
+  Progress offset{[&](const std::string& phase, int64_t fits, int64_t) {
+                    progress.update(phase, done + fits, total);
+                  },
+                  progress.stop_requested};
+  try {
+    parallel_for_chunks(count, 1, threads, offset, "eval", [&](int64_t begin, int64_t end) {
+      at::set_num_threads(1);
+      for (int64_t i = begin; i < end; ++i) fit(i);
+    });
+  } catch (...) {
+    at::set_num_threads(torch_threads);
+    throw;
+  }
+  // set_num_threads also sets the process-wide default the workers changed.
+  at::set_num_threads(torch_threads);
+}
+
 }  // namespace
 
 std::map<std::string, double> evaluate_node_classification(const Matrix& embeddings,
@@ -138,9 +174,10 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   }
 
   const bool validating = options.validation_fraction > 0;
-  StepProgress fits(
-      progress, "eval",
-      options.repeats * (1 + (validating ? static_cast<int64_t>(choices.size()) : 0)));
+  const int threads = options.classifier.device == "cuda" ? 0 : std::max(1, options.threads);
+  const auto num_choices = static_cast<int64_t>(choices.size());
+  const int64_t validation_fits = validating ? options.repeats * num_choices : 0;
+  const int64_t total_fits = validation_fits + options.repeats;
 
   // One setting for the whole run: the best mean validation Macro-F1 over all
   // splits (one split's validation nodes are too few to rank settings on
@@ -150,17 +187,16 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   if (validating) {
     std::vector<std::vector<F1Scores>> scores(choices.size(),
                                               std::vector<F1Scores>(options.repeats));
-    for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
+    run_fits(validation_fits, threads, progress, 0, total_fits, [&](int64_t fit) {
+      const int64_t repeat = fit / num_choices;
+      const auto c = static_cast<size_t>(fit % num_choices);
       const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
       const ValidationSplit inner = validation_split(train, options.validation_fraction);
-      for (size_t c = 0; c < choices.size(); ++c) {
-        OneVsRestOptions classifier = options.classifier;
-        classifier.l2 = choices[c].l2;
-        scores[c][repeat] =
-            fit_and_score(*choices[c].features, labels, inner.fit, inner.held, classifier);
-        fits.step();
-      }
-    }
+      OneVsRestOptions classifier = options.classifier;
+      classifier.l2 = choices[c].l2;
+      scores[c][repeat] =
+          fit_and_score(*choices[c].features, labels, inner.fit, inner.held, classifier);
+    });
     double best_macro = -1;
     for (size_t c = 0; c < choices.size(); ++c) {
       double sum = 0;
@@ -175,11 +211,13 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   const ClassifierChoice& chosen = choices[best];
   OneVsRestOptions classifier = options.classifier;
   classifier.l2 = chosen.l2;
-  std::vector<double> micro, macro;
-  for (int64_t repeat = 0; repeat < options.repeats; ++repeat) {
+  std::vector<F1Scores> test_scores(options.repeats);
+  run_fits(options.repeats, threads, progress, validation_fits, total_fits, [&](int64_t repeat) {
     const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
-    const F1Scores f1 = fit_and_score(*chosen.features, labels, train, test, classifier);
-    fits.step();
+    test_scores[repeat] = fit_and_score(*chosen.features, labels, train, test, classifier);
+  });
+  std::vector<double> micro, macro;
+  for (const F1Scores& f1 : test_scores) {
     micro.push_back(f1.micro);
     macro.push_back(f1.macro);
   }

@@ -221,6 +221,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     options.l2_choices = config.eval.classifier_l2_choices;
     options.normalize_choices = config.eval.normalize_choices;
     options.classifier.device = context.device;
+    options.threads = context.threads;
     for (const auto& [key, value] :
          evaluate_node_classification(embeddings, labels, options, progress)) {
       recorder.score(key, value);
