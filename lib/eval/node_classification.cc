@@ -9,6 +9,7 @@
 #include "core/errors.h"
 #include "core/parallel.h"
 #include "core/random.h"
+#include "core/sample_stats.h"
 #include "eval/metrics.h"
 
 namespace wb {
@@ -23,18 +24,16 @@ Matrix rows_of(const Matrix& embeddings, const std::vector<NodeId>& nodes) {
   return out;
 }
 
-double mean(const std::vector<double>& values) {
-  double sum = 0;
-  for (double v : values) sum += v;
-  return sum / static_cast<double>(values.size());
+std::vector<double> micro_f1s(const std::vector<F1Scores>& scores) {
+  std::vector<double> values;
+  for (const F1Scores& f1 : scores) values.push_back(f1.micro);
+  return values;
 }
 
-double standard_deviation(const std::vector<double>& values) {
-  if (values.size() < 2) return 0;
-  const double m = mean(values);
-  double sum = 0;
-  for (double v : values) sum += (v - m) * (v - m);
-  return std::sqrt(sum / static_cast<double>(values.size() - 1));
+std::vector<double> macro_f1s(const std::vector<F1Scores>& scores) {
+  std::vector<double> values;
+  for (const F1Scores& f1 : scores) values.push_back(f1.macro);
+  return values;
 }
 
 F1Scores fit_and_score(const Matrix& embeddings, const NodeLabels& labels,
@@ -216,26 +215,18 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
     const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
     test_scores[repeat] = fit_and_score(*chosen.features, labels, train, test, classifier);
   });
-  std::vector<double> micro, macro;
-  for (const F1Scores& f1 : test_scores) {
-    micro.push_back(f1.micro);
-    macro.push_back(f1.macro);
-  }
+  const SampleStats micro = summarize(micro_f1s(test_scores));
+  const SampleStats macro = summarize(macro_f1s(test_scores));
   std::map<std::string, double> scores = {
-      {"node/micro_f1", mean(micro)},
-      {"node/macro_f1", mean(macro)},
-      {"node/micro_f1_std", standard_deviation(micro)},
-      {"node/macro_f1_std", standard_deviation(macro)},
+      {"node/micro_f1", micro.mean},
+      {"node/macro_f1", macro.mean},
+      {"node/micro_f1_std", micro.stddev},
+      {"node/macro_f1_std", macro.stddev},
       {"node/labelled_nodes", static_cast<double>(labelled.size())},
       {"node/labels", static_cast<double>(labels.label_names.size())}};
   if (validating) {
-    std::vector<double> validation_micro, validation_macro;
-    for (const auto& f1 : validation) {
-      validation_micro.push_back(f1.micro);
-      validation_macro.push_back(f1.macro);
-    }
-    scores["node/val_micro_f1"] = mean(validation_micro);
-    scores["node/val_macro_f1"] = mean(validation_macro);
+    scores["node/val_micro_f1"] = summarize(micro_f1s(validation)).mean;
+    scores["node/val_macro_f1"] = summarize(macro_f1s(validation)).mean;
   }
   if (!options.l2_choices.empty()) scores["node/classifier_l2"] = chosen.l2;
   if (options.normalize_choices.size() > 1) scores["node/normalized"] = chosen.normalized;

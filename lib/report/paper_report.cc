@@ -8,7 +8,7 @@
 
 #include "core/errors.h"
 #include "report/number_format.h"
-#include "report/sample_stats.h"
+#include "core/sample_stats.h"
 #include "store/run_table.h"
 
 namespace wb {

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "report/sample_stats.h"
+#include "core/sample_stats.h"
 #include "store/run_store.h"
 
 namespace wb {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "report/sample_stats.h"
+#include "core/sample_stats.h"
 #include "store/run_store.h"
 
 namespace wb {

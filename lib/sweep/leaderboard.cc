@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "core/sample_stats.h"
 #include "exec/experiment_runner.h"
 
 namespace wb {
@@ -80,11 +81,11 @@ Leaderboard build_leaderboard(const std::vector<RunDetails>& sweep_runs,
   for (const auto& [point, runs] : by_point) {
     LeaderboardEntry entry;
     for (const auto& name : varied) entry.values.emplace_back(name, param(*runs.front(), name));
-    double sum = 0;
     double best = 0;
+    std::vector<double> values;
     for (const RunDetails* run : runs) {
       const double value = run->summary.scores.at(metric);
-      sum += value;
+      values.push_back(value);
       const bool better = maximize ? value > best : value < best;
       if (entry.best_run_id == 0 || better) {
         best = value;
@@ -92,12 +93,9 @@ Leaderboard build_leaderboard(const std::vector<RunDetails>& sweep_runs,
       }
     }
     entry.seeds = static_cast<int64_t>(runs.size());
-    entry.mean = sum / static_cast<double>(runs.size());
-    double squares = 0;
-    for (const RunDetails* run : runs) {
-      squares += std::pow(run->summary.scores.at(metric) - entry.mean, 2);
-    }
-    entry.stddev = runs.size() > 1 ? std::sqrt(squares / static_cast<double>(runs.size() - 1)) : 0;
+    const SampleStats stats = summarize(values);
+    entry.mean = stats.mean;
+    entry.stddev = stats.stddev;
     board.entries.push_back(std::move(entry));
   }
   std::sort(board.entries.begin(), board.entries.end(),

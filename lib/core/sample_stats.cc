@@ -1,4 +1,4 @@
-#include "report/sample_stats.h"
+#include "core/sample_stats.h"
 
 #include <algorithm>
 #include <cmath>
