@@ -167,9 +167,8 @@ class FusedCudaTrainer : public Trainer {
       // Sub-sampled on the host, drawn again each epoch with the CPU trainer's
       // streams, so both train the same kept walks.
       if (subsampler.enabled() || epoch == first_epoch) {
-        const Walks kept =
-            subsampler.enabled() ? subsampler.filtered(walks, options.seed, epoch) : Walks{};
-        const auto& nodes = subsampler.enabled() ? kept.nodes : walks.nodes;
+        Walks kept;
+        const auto& nodes = subsampler.epoch_walks(walks, options.seed, epoch, kept).nodes;
         WB_CUDA_CHECK(cudaMemcpy(device_walks.data(), nodes.data(), nodes.size() * sizeof(int32_t),
                                  cudaMemcpyHostToDevice));
       }

@@ -45,6 +45,13 @@ int64_t NodeSubsampler::filter(const NodeId* walk, int64_t length, uint64_t seed
   return count;
 }
 
+const Walks& NodeSubsampler::epoch_walks(const Walks& walks, uint64_t seed, int64_t epoch,
+                                         Walks& storage) const {
+  if (!enabled()) return walks;
+  storage = filtered(walks, seed, epoch);
+  return storage;
+}
+
 Walks NodeSubsampler::filtered(const Walks& walks, uint64_t seed, int64_t epoch) const {
   Walks out;
   out.num_walks = walks.num_walks;

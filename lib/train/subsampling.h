@@ -25,6 +25,9 @@ class NodeSubsampler {
                  NodeId* kept) const;
   // Every walk filtered with its own stream for `epoch`, padded with kNoNode.
   Walks filtered(const Walks& walks, uint64_t seed, int64_t epoch) const;
+  // The walks `epoch` trains on: `walks` itself when disabled, else their
+  // filtered copy, kept in `storage`.
+  const Walks& epoch_walks(const Walks& walks, uint64_t seed, int64_t epoch, Walks& storage) const;
   // The expected fraction of the corpus's nodes kept.
   double expected_kept_fraction() const { return expected_kept_; }
   float keep_probability(NodeId node) const { return keep_probability_[node]; }

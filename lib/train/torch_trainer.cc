@@ -81,9 +81,8 @@ class TorchTrainer : public Trainer {
     const int64_t total_tokens = walks.tokens() * s.epochs;
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       // Sub-sampling draws again each epoch, as word2vec does.
-      const Walks kept_walks =
-          subsampler.enabled() ? subsampler.filtered(walks, options.seed, epoch) : Walks{};
-      batches->start_epoch(subsampler.enabled() ? kept_walks : walks, epoch);
+      Walks kept_walks;
+      batches->start_epoch(subsampler.epoch_walks(walks, options.seed, epoch, kept_walks), epoch);
       while (batches->next(inputs)) {
         if (progress.stopping()) {
           // A step is atomic here: the tables hold every finished step.
