@@ -45,8 +45,11 @@ log_every = 10
   }
   REQUIRE(recorder.metrics["train/loss"].size() >= 3);
   // Users buy within their categories, so held-out purchases are predictable.
-  REQUIRE(recorder.scores.at("link/hadamard/roc_auc") > 0.7);
-  REQUIRE(recorder.scores.at("link/dot/roc_auc") > 0.7);
+  // Over 8 seeds this config gives a Hadamard AUC of 0.698-0.760 (mean 0.729,
+  // std about 0.02; chance is 0.5): 0.65 fails a broken pipeline, not an
+  // unlucky draw of the random streams.
+  REQUIRE(recorder.scores.at("link/hadamard/roc_auc") > 0.65);
+  REQUIRE(recorder.scores.at("link/dot/roc_auc") > 0.65);
   for (const char* kind :
        {"embeddings_npy", "embeddings_pt", "embeddings_word2vec", "node_ids", "config", "split"}) {
     INFO(kind);
