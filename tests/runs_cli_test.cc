@@ -265,3 +265,24 @@ TEST_CASE("runs delete refuses a run that is still running", "[cli]") {
   CHECK_THAT(result.output, Contains("still running"));
   CHECK(store.find_run(id));
 }
+
+TEST_CASE("runs import copies another store's runs and says where they went", "[cli]") {
+  const RecordedRuns source;
+  wb::test::TempDir dir;
+  const std::string store = " --store " + dir.file("workbench.db");
+  const CommandResult imported = run_workbench("runs import " + source.store_path() + " --run " +
+                                               std::to_string(source.large()) + store);
+  REQUIRE(imported.exit_code == 0);
+  CHECK_THAT(imported.output, Contains("run " + std::to_string(source.large()) + " of " +
+                                       source.store_path() + " is run 1 here"));
+  CHECK_THAT(imported.output, Contains("imported 1 run(s)"));
+  const CommandResult all = run_workbench("runs import " + source.store_path() + store);
+  REQUIRE(all.exit_code == 0);
+  CHECK_THAT(all.output, Contains("imported 2 run(s)") && Contains("1 imported before"));
+  CHECK(listed_ids(run_workbench("runs list" + store).output).size() == 3);
+  CHECK_THAT(run_workbench("runs list --sweep pq" + store).output, Contains("karate"));
+
+  const CommandResult missing = run_workbench("runs import " + dir.file("none.db") + store);
+  CHECK(missing.exit_code != 0);
+  CHECK_THAT(missing.output, Contains("none.db: no such store"));
+}

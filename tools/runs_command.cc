@@ -1,4 +1,4 @@
-// `workbench runs`: list and show runs here; compare, export, tag and delete
+// `workbench runs`: list and show runs here; compare, export, tag, delete and import
 // in the runs_*_command.cc files.
 #include <cstdio>
 #include <memory>
@@ -142,6 +142,7 @@ void add_runs_command(CLI::App& app, int& exit_code) {
   add_runs_export_command(*runs, store_path, exit_code);
   add_runs_tag_command(*runs, store_path, exit_code);
   add_runs_delete_command(*runs, store_path, exit_code);
+  add_runs_import_command(*runs, store_path, exit_code);
 }
 
 }  // namespace wb::cli

@@ -1,5 +1,5 @@
-// `workbench runs tag` and `workbench runs delete`: the two commands that
-// change what the store holds about past runs.
+// `workbench runs tag`, `delete` and `import`: the commands that change what
+// the store holds about past runs.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -25,6 +25,11 @@ struct TagArgs {
 struct DeleteArgs {
   std::vector<int64_t> run_ids;
   bool yes = false;
+};
+
+struct ImportArgs {
+  std::string source;
+  std::vector<int64_t> run_ids;
 };
 
 int tag_run(const std::string& store_path, const TagArgs& args) {
@@ -83,6 +88,22 @@ int delete_runs(const std::string& store_path, const DeleteArgs& args) {
   return 0;
 }
 
+int import_runs(const std::string& store_path, const ImportArgs& args) {
+  RunStore store(store_path);
+  const ImportResult result = store.import_runs(args.source, args.run_ids);
+  for (const auto& [source_id, id] : result.imported) {
+    std::printf("run %lld of %s is run %lld here\n", static_cast<long long>(source_id),
+                args.source.c_str(), static_cast<long long>(id));
+  }
+  std::printf("imported %zu run(s) into %s", result.imported.size(), store_path.c_str());
+  if (result.already_here > 0) std::printf("; %d imported before", result.already_here);
+  if (result.still_running > 0) {
+    std::printf("; %d still running, skipped (import again once they end)", result.still_running);
+  }
+  std::printf("\n");
+  return 0;
+}
+
 }  // namespace
 
 void add_runs_tag_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code) {
@@ -104,6 +125,17 @@ void add_runs_delete_command(CLI::App& runs, const SharedStorePath& store_path, 
   command->add_flag("--yes", args->yes, "Delete; without it, only show what would be deleted");
   command->callback(
       [args, store_path, &exit_code] { exit_code = delete_runs(*store_path, *args); });
+}
+
+void add_runs_import_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code) {
+  auto args = std::make_shared<ImportArgs>();
+  auto* command = runs.add_subcommand(
+      "import", "Copy the runs of another store (e.g. from a GPU machine) into this one");
+  command->fallthrough();
+  command->add_option("source", args->source, "The other store (read only)")->required();
+  command->add_option("--run", args->run_ids, "Only these run ids of the source (repeatable)");
+  command->callback(
+      [args, store_path, &exit_code] { exit_code = import_runs(*store_path, *args); });
 }
 
 }  // namespace wb::cli

@@ -23,5 +23,6 @@ void add_runs_compare_command(CLI::App& runs, const SharedStorePath& store_path,
 void add_runs_export_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code);
 void add_runs_tag_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code);
 void add_runs_delete_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code);
+void add_runs_import_command(CLI::App& runs, const SharedStorePath& store_path, int& exit_code);
 
 }  // namespace wb::cli

@@ -126,6 +126,13 @@ struct TrialClaim {
   int attempts = 0;    // runs of this trial that failed or crashed (not interrupted ones)
 };
 
+// What import_runs did.
+struct ImportResult {
+  std::vector<std::pair<int64_t, int64_t>> imported;  // (id in the source, new id here)
+  int already_here = 0;   // imported before: same host, process and start time
+  int still_running = 0;  // skipped: their records are not complete yet
+};
+
 // One open store file. A RunStore and the recorders it hands out may be used
 // from several threads: each operation holds the connection for its duration.
 // Errors are wb::Error, with messages that name the file.
@@ -201,6 +208,17 @@ class RunStore {
   // Deletes runs with everything recorded about them (not their artifact
   // files: the caller decides), in one transaction. Returns how many existed.
   int delete_runs(const std::vector<int64_t>& run_ids);
+
+  // Copies runs of the store at `source_path` (read only; every run, or those
+  // listed) into this one, in one transaction: experiments and sweeps matched
+  // by name, run ids renumbered, every row kept, and an environment entry
+  // "imported_from" naming the source and its run id (artifact paths still
+  // name the source machine's files). A sweep's imported trials count as done
+  // here, so one sweep can be split across machines. Throws wb::Error, with
+  // nothing imported, for a missing or unreadable source, one of another
+  // schema version, an unknown run id, or a sweep whose spec differs here.
+  ImportResult import_runs(const std::string& source_path,
+                           const std::vector<int64_t>& run_ids = {});
 
   // Newest first. Throws wb::Error for an unknown status or a malformed
   // where condition (see run_condition.h).

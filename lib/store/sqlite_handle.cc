@@ -55,8 +55,8 @@ bool SqliteError::busy() const {
 }
 
 Database::Database(const std::string& path) : path_(path) {
-  const int code =
-      sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int code = sqlite3_open_v2(
+      path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, nullptr);
   if (code != SQLITE_OK) {
     const std::string detail = describe(db_, code);
     sqlite3_close(db_);
