@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The node2vec paper's experiments on the GPU, for the README table's GPU
+# column and the GPU/AMP parity of issue #5: each dataset with the fused CUDA
+# trainer, and Facebook and PPI with the LibTorch trainer in FP32 and bf16
+# autocast. Results land in a run store under $OUT; back on the main machine,
+#   build/workbench runs import <fetched>/paper-gpu.db --store STORE
+#   build/workbench report paper --store STORE
+# fills the GPU column. Run after tools/gpu_check.sh, which builds $WB_GPU_BUILD.
+#   device run: source .device-kit/env.sh && tools/gpu_paper.sh
+# Needs the datasets under $WB_DATA (default .device-data, a copy of
+# ../shared/datasets carried to the machine). WB_DEVICE=cpu WB_QUICK=1 tries
+# the script here on the CPU with 1 walk per node.
+set -uo pipefail
+OUT=${OUT:-/tmp/gpu-paper}
+BUILD=${WB_GPU_BUILD:-/tmp/build}
+DATA=$(realpath "${WB_DATA:-.device-data}")
+DEVICE=${WB_DEVICE:-cuda}
+STORE=$OUT/paper-gpu.db
+mkdir -p "$OUT"
+start=$(date +%s)
+stamp() { echo "[$(($(date +%s) - start)) s] $*"; }
+
+if [ ! -x "$BUILD/workbench" ]; then
+  stamp "building (tools/gpu_check.sh did not run first)"
+  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90 \
+    -DCMAKE_PREFIX_PATH="${CMAKE_PREFIX_PATH:-}" >"$OUT/build.log" 2>&1 &&
+    cmake --build "$BUILD" --target workbench >>"$OUT/build.log" 2>&1 || {
+    tail -30 "$OUT/build.log"
+    exit 1
+  }
+fi
+
+quick=()
+[ -n "${WB_QUICK:-}" ] && quick=(--set walk.walks_per_node=1 --set eval.repeats=2)
+
+# dataset, edge file, labels file ("" for link prediction)
+datasets=(
+  "facebook facebook/facebook_combined.txt"
+  "astroph astroph/ca-AstroPh.txt.gz"
+  "ppi ppi/ppi.edgelist ppi/ppi_labels.txt"
+  "wikipedia wikipedia/POS.edgelist wikipedia/POS.labels"
+  "blogcatalog blogcatalog/edges.csv blogcatalog/group-edges.csv"
+)
+
+run() {  # dataset, label, then --set overrides
+  local dataset=$1 label=$2
+  shift 2
+  stamp "$dataset: $label"
+  timeout 240 "$BUILD/workbench" run "experiments/paper/$dataset.toml" --device "$DEVICE" \
+    --store "$STORE" --set 'export.formats=[]' "${paths[@]}" "${quick[@]}" "$@" \
+    >>"$OUT/paper-runs.log" 2>&1
+  echo "exit code $?"
+}
+
+for entry in "${datasets[@]}"; do
+  read -r dataset edges labels <<<"$entry"
+  if [ ! -f "$DATA/$edges" ]; then
+    echo "skipped $dataset: $DATA/$edges is not there"
+    continue
+  fi
+  paths=(--set "graph.path=\"$DATA/$edges\"")
+  [ -n "${labels:-}" ] && paths+=(--set "eval.labels=\"$DATA/$labels\"")
+  extra=()
+  # The settings the CPU runs chose on validation (README table).
+  [ "$dataset" = ppi ] && extra=(--set walk.p=4 --set walk.q=1)
+  run "$dataset" "fused" --set 'train.trainer="fused"' "${extra[@]}"
+  if [ "$dataset" = facebook ] || [ "$dataset" = ppi ]; then
+    for amp in off bf16; do
+      run "$dataset" "torch amp=$amp" --set 'train.trainer="torch"' --set "train.amp=\"$amp\"" \
+        "${extra[@]}"
+    done
+  fi
+done
+
+stamp "done"
+"$BUILD/workbench" runs list --store "$STORE" | tee "$OUT/paper-runs-list.txt"
+grep -E "^error|rror:" "$OUT/paper-runs.log" | tail -10
