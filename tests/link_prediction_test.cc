@@ -1,5 +1,7 @@
 #include "eval/link_prediction.h"
 
+#include <ATen/Parallel.h>
+
 #include <catch2/catch.hpp>
 #include <string>
 #include <utility>
@@ -157,6 +159,18 @@ TEST_CASE("link prediction scores informative embeddings highly", "[eval]") {
   CHECK(results.at("link/dot/ap") > 0.9);
   CHECK(results.at("link/weighted_l1/roc_auc") > 0.9);
   CHECK(results.at("link/weighted_l2/roc_auc") > 0.9);
+
+  // Fits side by side (one LibTorch thread each) score as fits in turn, up to
+  // summation order.
+  const int torch_threads = at::get_num_threads();
+  with_validation.classifier.threads = 3;
+  const auto side_by_side = wb::evaluate_link_prediction(embeddings, split, with_validation);
+  REQUIRE(side_by_side.size() == validated.size());
+  for (const auto& [key, value] : validated) {
+    INFO(key);
+    CHECK(side_by_side.at(key) == Approx(value).margin(1e-6));
+  }
+  CHECK(at::get_num_threads() == torch_threads);
 }
 
 TEST_CASE("link prediction is at chance for random embeddings", "[eval]") {

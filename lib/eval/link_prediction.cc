@@ -1,10 +1,12 @@
 #include "eval/link_prediction.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/errors.h"
 #include "core/parallel.h"
 #include "core/random.h"
+#include "eval/classifier_fits.h"
 #include "eval/metrics.h"
 
 namespace wb {
@@ -98,6 +100,17 @@ void record(std::map<std::string, double>& results, const std::string& method,
   results[prefix + "mrr"] = mean_reciprocal_rank(positives, drawn);
 }
 
+// Edge-classifier fits side by side (see classifier_fits.h) while their
+// feature matrices, one per thread, stay under 1 GiB together; larger ones
+// (millions of pairs) run in turn, parallel inside each operation.
+int side_by_side_threads(const LogisticRegressionOptions& classifier, int64_t bytes_per_fit) {
+  constexpr int64_t kSideBySideBytes = int64_t{1} << 30;
+  if (classifier.device == "cuda") return 0;
+  const int64_t fit_in_memory = kSideBySideBytes / std::max<int64_t>(1, bytes_per_fit);
+  const auto threads = static_cast<int>(std::min<int64_t>(classifier.threads, fit_in_memory));
+  return threads >= 2 ? threads : 0;
+}
+
 }  // namespace
 
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
@@ -120,31 +133,41 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       throw DataError("link prediction: the split has no training pairs for the edge classifier");
     }
     const LabelledPairs train = label_pairs(split.train_edges, split.train_non_edges);
-    const auto operators = static_cast<int64_t>(options.operators.size());
-    StepProgress fits(progress, "eval", operators * (options.validation_fraction > 0 ? 2 : 1));
-    if (options.validation_fraction > 0) {
-      const Validation v = validation_split(split, options.validation_fraction);
-      for (EdgeOperator op : options.operators) {
-        LogisticRegression classifier(options.classifier);
-        const int threads = options.classifier.threads;
-        classifier.fit(edge_features(embeddings, v.fit.pairs, op, threads), v.fit.labels);
-        results["link/" + name(op) + "/val_roc_auc"] = roc_auc(
-            classifier.decision_function(edge_features(embeddings, v.held.pairs, op, threads)),
-            v.held.labels);
-        fits.step();
-      }
+    const bool validating = options.validation_fraction > 0;
+    const Validation v =
+        validating ? validation_split(split, options.validation_fraction) : Validation{};
+    if (validating) {
       results["link/dot/val_roc_auc"] = roc_auc(
           dot_products(embeddings, v.held.pairs, options.classifier.threads), v.held.labels);
     }
-    for (EdgeOperator op : options.operators) {
-      LogisticRegression classifier(options.classifier);
-      const int threads = options.classifier.threads;
-      classifier.fit(edge_features(embeddings, train.pairs, op, threads), train.labels);
-      record(results, name(op),
-             classifier.decision_function(edge_features(embeddings, test.pairs, op, threads)),
-             test.labels);
-      fits.step();
-    }
+    // One fit per operator on the training pairs, scored on the test pairs;
+    // with validation first one per operator on its fit part, scored on the
+    // held part.
+    const auto operators = static_cast<int64_t>(options.operators.size());
+    const int64_t fits = operators * (validating ? 2 : 1);
+    const int64_t largest_fit =
+        static_cast<int64_t>(train.pairs.size() + test.pairs.size()) * embeddings.cols * 4;
+    const int threads = side_by_side_threads(options.classifier, largest_fit);
+    std::vector<std::map<std::string, double>> scored(static_cast<size_t>(fits));
+    run_classifier_fits(fits, threads, progress, 0, fits, [&](int64_t fit) {
+      const bool validation_fit = validating && fit < operators;
+      const EdgeOperator op = options.operators[fit % operators];
+      LogisticRegressionOptions classifier = options.classifier;
+      if (threads > 0) classifier.threads = 1;
+      const LabelledPairs& fit_pairs = validation_fit ? v.fit : train;
+      const LabelledPairs& scored_pairs = validation_fit ? v.held : test;
+      LogisticRegression model(classifier);
+      model.fit(edge_features(embeddings, fit_pairs.pairs, op, classifier.threads),
+                fit_pairs.labels);
+      const std::vector<double> log_odds = model.decision_function(
+          edge_features(embeddings, scored_pairs.pairs, op, classifier.threads));
+      if (validation_fit) {
+        scored[fit]["link/" + name(op) + "/val_roc_auc"] = roc_auc(log_odds, scored_pairs.labels);
+      } else {
+        record(scored[fit], name(op), log_odds, scored_pairs.labels);
+      }
+    });
+    for (const auto& fit_scores : scored) results.insert(fit_scores.begin(), fit_scores.end());
   }
   if (options.include_dot_product) {
     record(results, "dot", dot_products(embeddings, test.pairs, options.classifier.threads),

@@ -1,15 +1,13 @@
 #include "eval/node_classification.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
 #include "core/errors.h"
-#include "core/parallel.h"
 #include "core/random.h"
 #include "core/sample_stats.h"
+#include "eval/classifier_fits.h"
 #include "eval/metrics.h"
 
 namespace wb {
@@ -103,38 +101,6 @@ std::pair<std::vector<NodeId>, std::vector<NodeId>> split_of(std::vector<NodeId>
           std::vector<NodeId>(order.begin() + train_size, order.end())};
 }
 
-// Runs fit(0) .. fit(count - 1), reporting them as fits done + 1 .. done +
-// count of all `total`. On the CPU (threads > 0) they run on `threads`
-// threads, each fit on one LibTorch thread (see
-// NodeClassificationOptions::threads); GPU fits (threads = 0) run in turn.
-void run_fits(int64_t count, int threads, const Progress& progress, int64_t done, int64_t total,
-              const std::function<void(int64_t)>& fit) {
-  if (threads == 0) {
-    for (int64_t i = 0; i < count; ++i) {
-      fit(i);
-      progress.update("eval", done + i + 1, total);
-      progress.throw_if_stopping();
-    }
-    return;
-  }
-  const int torch_threads = at::get_num_threads();
-  Progress offset{[&](const std::string& phase, int64_t fits, int64_t) {
-                    progress.update(phase, done + fits, total);
-                  },
-                  progress.stop_requested};
-  try {
-    parallel_for_chunks(count, 1, threads, offset, "eval", [&](int64_t begin, int64_t end) {
-      at::set_num_threads(1);
-      for (int64_t i = begin; i < end; ++i) fit(i);
-    });
-  } catch (...) {
-    at::set_num_threads(torch_threads);
-    throw;
-  }
-  // set_num_threads also sets the process-wide default the workers changed.
-  at::set_num_threads(torch_threads);
-}
-
 }  // namespace
 
 std::map<std::string, double> evaluate_node_classification(const Matrix& embeddings,
@@ -186,7 +152,7 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   if (validating) {
     std::vector<std::vector<F1Scores>> scores(choices.size(),
                                               std::vector<F1Scores>(options.repeats));
-    run_fits(validation_fits, threads, progress, 0, total_fits, [&](int64_t fit) {
+    run_classifier_fits(validation_fits, threads, progress, 0, total_fits, [&](int64_t fit) {
       const int64_t repeat = fit / num_choices;
       const auto c = static_cast<size_t>(fit % num_choices);
       const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
@@ -211,10 +177,11 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   OneVsRestOptions classifier = options.classifier;
   classifier.l2 = chosen.l2;
   std::vector<F1Scores> test_scores(options.repeats);
-  run_fits(options.repeats, threads, progress, validation_fits, total_fits, [&](int64_t repeat) {
-    const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
-    test_scores[repeat] = fit_and_score(*chosen.features, labels, train, test, classifier);
-  });
+  run_classifier_fits(
+      options.repeats, threads, progress, validation_fits, total_fits, [&](int64_t repeat) {
+        const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
+        test_scores[repeat] = fit_and_score(*chosen.features, labels, train, test, classifier);
+      });
   const SampleStats micro = summarize(micro_f1s(test_scores));
   const SampleStats macro = summarize(macro_f1s(test_scores));
   std::map<std::string, double> scores = {
