@@ -3,6 +3,7 @@
 #include "sweep/sweep_config.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "core/errors.h"
 #include "test_support.h"
@@ -154,6 +155,14 @@ TEST_CASE("each bad sweep file names the file, line and key", "[sweep]") {
        "metric = \"link/average/roc_auc\"\n"
        "[parameters]\n\"walk.p\" = [1]\n",
        "pq.toml:3:", "sweep.metric: the base experiment does not score the operator \"average\""},
+      {"a metric link prediction does not record",
+       "metric = \"link/hadamard/auc\"\n"
+       "[parameters]\n\"walk.p\" = [1]\n",
+       "pq.toml:3:", "MEASURE one of roc_auc, ap, hits@20, hits@50, hits@100, mrr, val_roc_auc"},
+      {"a validation metric without validation",
+       "metric = \"link/hadamard/val_roc_auc\"\n"
+       "[parameters]\n\"walk.p\" = [1]\n",
+       "pq.toml:3:", "validation scores need eval.validation_fraction > 0"},
       {"a bad goal", "goal = \"max\"\n[parameters]\n\"walk.p\" = [1]\n",
        "pq.toml:3:", "sweep.goal: unknown value \"max\""},
       {"nothing to vary", "seeds = [1]\n", "pq.toml", "[parameters]: nothing to vary"},
@@ -198,4 +207,14 @@ TEST_CASE("the shipped sweep files validate", "[sweep]") {
   const SweepConfig random = load_sweep_config(root + "ecommerce-lr-dim.toml");
   REQUIRE(random.method == "random");
   REQUIRE(random.early_stopping.rule == "median");
+  // Every file: the paper's Facebook and AstroPh sweeps once ranked by a
+  // metric the checker refused.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (entry.path().extension() != ".toml") continue;
+    INFO(entry.path());
+    REQUIRE_NOTHROW(load_sweep_config(entry.path().string()));
+    ++files;
+  }
+  REQUIRE(files >= 7);
 }

@@ -108,11 +108,22 @@ void check_metric(const SweepConfig& sweep, const ExperimentConfig& base) {
   const size_t slash = rest.find('/');
   const std::string op = rest.substr(0, slash);
   const std::string measure = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  if (measure != "roc_auc" && measure != "ap") {
-    fail(sweep, at, "sweep.metric: expected link/OPERATOR/roc_auc or link/OPERATOR/ap");
+  // What evaluate_link_prediction records per operator.
+  const std::vector<std::string> measures = {"roc_auc",  "ap",  "hits@20",    "hits@50",
+                                             "hits@100", "mrr", "val_roc_auc"};
+  if (!contains(measures, measure)) {
+    fail(sweep, at,
+         "sweep.metric: expected link/OPERATOR/MEASURE, MEASURE one of roc_auc, ap, hits@20, "
+         "hits@50, hits@100, mrr, val_roc_auc");
   }
   if (!varied("eval.task") && base.eval.task != "link_prediction") {
     fail(sweep, at, "sweep.metric: the base experiment does not evaluate link prediction");
+  }
+  if (measure == "val_roc_auc" && !varied("eval.validation_fraction") &&
+      !(base.eval.validation_fraction > 0)) {
+    fail(sweep, at,
+         "sweep.metric: validation scores need eval.validation_fraction > 0 in the base "
+         "experiment");
   }
   if (op != "dot" && !varied("eval.operators") && !contains(base.eval.operators, op)) {
     std::string list = "dot";
