@@ -12,7 +12,10 @@
 namespace wb {
 namespace {
 
-constexpr char kMagic[8] = {'W', 'B', 'C', 'K', 'P', 'T', '0', '1'};
+// Version 02 adds the fp16 loss scale after the header; version 01 files,
+// written before it, still load (without a loss scale).
+constexpr char kMagic[8] = {'W', 'B', 'C', 'K', 'P', 'T', '0', '2'};
+constexpr char kMagicVersion01[8] = {'W', 'B', 'C', 'K', 'P', 'T', '0', '1'};
 
 struct Header {
   char magic[8];
@@ -47,6 +50,7 @@ void save_checkpoint(const std::string& path, const CheckpointKey& key,
     header.rows = checkpoint.input.rows;
     header.cols = checkpoint.input.cols;
     write_or_throw(file, &header, sizeof(header));
+    write_or_throw(file, &checkpoint.loss_scale, sizeof(checkpoint.loss_scale));
     write_or_throw(file, checkpoint.input.values.data(), checkpoint.input.values.size() * 4);
     write_or_throw(file, checkpoint.output.values.data(), checkpoint.output.values.size() * 4);
   });
@@ -60,8 +64,11 @@ std::optional<TrainingCheckpoint> load_checkpoint(const std::string& path,
   const auto damaged = [&](const std::string& why) {
     return DataError(located(path, 0, "checkpoint cannot be resumed from: " + why));
   };
-  if (std::fread(&header, sizeof(header), 1, file.get()) != 1 ||
-      std::memcmp(header.magic, kMagic, sizeof(kMagic)) != 0) {
+  if (std::fread(&header, sizeof(header), 1, file.get()) != 1) {
+    throw damaged("not a workbench checkpoint");
+  }
+  const bool current = std::memcmp(header.magic, kMagic, sizeof(kMagic)) == 0;
+  if (!current && std::memcmp(header.magic, kMagicVersion01, sizeof(kMagic)) != 0) {
     throw damaged("not a workbench checkpoint");
   }
   if (header.fingerprint != key.fingerprint() || header.rows != key.num_nodes ||
@@ -70,6 +77,10 @@ std::optional<TrainingCheckpoint> load_checkpoint(const std::string& path,
   }
   TrainingCheckpoint checkpoint;
   checkpoint.epochs_done = header.epochs_done;
+  if (current &&
+      std::fread(&checkpoint.loss_scale, sizeof(checkpoint.loss_scale), 1, file.get()) != 1) {
+    throw damaged("truncated");
+  }
   checkpoint.input = Matrix(header.rows, header.cols);
   checkpoint.output = Matrix(header.rows, header.cols);
   for (Matrix* table : {&checkpoint.input, &checkpoint.output}) {

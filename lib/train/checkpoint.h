@@ -1,6 +1,7 @@
 #pragma once
-// Training checkpoints: both embedding tables and how many epochs are done,
-// written atomically (tmp + rename) so a kill never leaves a torn file. A run
+// Training checkpoints: both embedding tables, how many epochs are done and
+// the fp16 loss scale, written atomically (tmp + rename) so a kill never
+// leaves a torn file. A run
 // resumed with `workbench run --resume` regenerates its walks (they depend on
 // the seed only) and continues from the checkpoint's epoch; a checkpoint
 // written on Ctrl-C mid-epoch records that epoch as not done, so it is
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "core/matrix.h"
+#include "train/loss_scaler.h"
 
 namespace wb {
 
@@ -17,6 +19,7 @@ struct TrainingCheckpoint {
   int64_t epochs_done = 0;
   Matrix input;
   Matrix output;
+  LossScaleState loss_scale;  // fp16 AMP only
 };
 
 // What a checkpoint must match to be resumed from; its hash is stored.

@@ -7,6 +7,15 @@
 
 namespace wb {
 
+// What a checkpoint keeps of the scaler, so a resumed fp16 run goes on with the
+// scale it had found rather than overflowing its way down from the start again.
+struct LossScaleState {
+  double scale = 0.0;  // 0: not recorded (an FP32 or bf16 run, or an older checkpoint)
+  int64_t good_steps = 0;
+  int64_t skipped_steps = 0;
+  bool recorded() const { return scale > 0.0; }
+};
+
 class LossScaler {
  public:
   explicit LossScaler(bool enabled, double initial_scale = 65536.0, int64_t growth_interval = 2000)
@@ -33,6 +42,16 @@ class LossScaler {
     return true;
   }
   int64_t skipped_steps() const { return skipped_; }
+
+  LossScaleState state() const {
+    return enabled_ ? LossScaleState{scale_, good_steps_, skipped_} : LossScaleState{};
+  }
+  void restore(const LossScaleState& state) {
+    if (!enabled_ || !state.recorded()) return;
+    scale_ = state.scale;
+    good_steps_ = state.good_steps;
+    skipped_ = state.skipped_steps;
+  }
 
  private:
   bool enabled_;

@@ -127,7 +127,7 @@ class DeviceBatchSource : public TorchBatchSource {
  public:
   DeviceBatchSource(const TrainSection& settings, const NegativeSampler& sampler,
                     const at::Device& device, uint64_t seed)
-      : s_(settings), device_(device), seed_(seed), generator_(make_generator(device, seed)) {
+      : s_(settings), device_(device), seed_(seed), generator_(make_generator(device)) {
     const NegativeTable table = sampler.table();
     num_nodes_ = table.num_nodes;
     if (table.size > 0) {
@@ -189,14 +189,12 @@ class DeviceBatchSource : public TorchBatchSource {
   }
 
  private:
-  static at::Generator make_generator(const at::Device& device, uint64_t seed) {
-    if (!device.is_cuda()) return at::detail::createCPUGenerator(seed);
-    // The device's default generator, reseeded: a fresh CUDA generator would
-    // need the CUDA headers here.
-    at::Generator generator = at::globalContext().defaultGenerator(device);
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    generator.set_current_seed(seed);
-    return generator;
+  // Seeded by start_epoch, from the run's seed and the epoch.
+  static at::Generator make_generator(const at::Device& device) {
+    if (!device.is_cuda()) return at::detail::createCPUGenerator();
+    // The device's default generator: a fresh CUDA generator would need the
+    // CUDA headers here.
+    return at::globalContext().defaultGenerator(device);
   }
 
   // The pairs of the next walks_per_pool_ walks, in a random order.

@@ -60,8 +60,9 @@ class TorchTrainer : public Trainer {
     Matrix initial = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix initial_output(num_nodes, s.dimension);
     const CheckpointKey key{"torch", num_nodes, s.dimension, options.seed};
+    LossScaleState resumed_scale;
     const int64_t first_epoch =
-        resume_from_checkpoint(options, key, initial, initial_output, recorder);
+        resume_from_checkpoint(options, key, initial, initial_output, recorder, &resumed_scale);
     // from_blob does not own the matrices: clone (CPU) or copy to the device.
     input_ = at::from_blob(initial.values.data(), {num_nodes, s.dimension}, at::kFloat)
                  .to(device, /*non_blocking=*/false, /*copy=*/true);
@@ -71,6 +72,7 @@ class TorchTrainer : public Trainer {
     signs_ = at::full({1, s.negatives + 1}, -1.0f, at::TensorOptions(at::kFloat).device(device));
     signs_.index_put_({0, 0}, 1.0f);
     LossScaler scaler(s.amp == "fp16");
+    scaler.restore(resumed_scale);
     const bool shared = s.negative_sharing == "batch";
 
     const auto started = std::chrono::steady_clock::now();
@@ -88,7 +90,7 @@ class TorchTrainer : public Trainer {
           // A step is atomic here: the tables hold every finished step.
           if (options.checkpoint.enabled()) {
             save_checkpoint(options.checkpoint.path, key,
-                            {epoch, to_matrix(input_), to_matrix(output_)});
+                            {epoch, to_matrix(input_), to_matrix(output_), scaler.state()});
           }
           throw Interrupted();
         }
@@ -113,7 +115,7 @@ class TorchTrainer : public Trainer {
       }
       if (options.checkpoint.due_after(epoch)) {
         save_checkpoint(options.checkpoint.path, key,
-                        {epoch + 1, to_matrix(input_), to_matrix(output_)});
+                        {epoch + 1, to_matrix(input_), to_matrix(output_), scaler.state()});
       }
     }
     if (interval_pairs > 0) {

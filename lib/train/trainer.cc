@@ -40,12 +40,13 @@ std::vector<std::string> trainer_names() { return registry().names(); }
 std::unique_ptr<Trainer> make_trainer(const std::string& name) { return registry().make(name); }
 
 int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key, Matrix& input,
-                               Matrix& output, Recorder& recorder) {
+                               Matrix& output, Recorder& recorder, LossScaleState* loss_scale) {
   if (!options.checkpoint.resume) return 0;
   auto checkpoint = load_checkpoint(options.checkpoint.path, key);
   if (!checkpoint) return 0;
   input = std::move(checkpoint->input);
   output = std::move(checkpoint->output);
+  if (loss_scale != nullptr) *loss_scale = checkpoint->loss_scale;
   if (checkpoint->epochs_done > 0) {
     recorder.score("train/resumed_from_epoch", static_cast<double>(checkpoint->epochs_done));
   }

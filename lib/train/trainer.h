@@ -47,9 +47,11 @@ std::vector<std::string> trainer_names();
 
 // The checkpoint's epoch to start from (0 without one), loading its tables
 // into `input` and `output` when options.checkpoint.resume finds a file, and
-// recording it as "train/resumed_from_epoch".
+// recording it as "train/resumed_from_epoch"; the fp16 loss scale goes to
+// `loss_scale` when given.
 int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key, Matrix& input,
-                               Matrix& output, Recorder& recorder);
+                               Matrix& output, Recorder& recorder,
+                               LossScaleState* loss_scale = nullptr);
 
 // The run's sub-sampler (train.subsample), its expected kept fraction
 // recorded as "train/subsample_kept_fraction" when it is on.
