@@ -239,9 +239,12 @@ void launch_with(const SgnsLaunch& launch, bool deterministic) {
   WB_CUDA_CHECK(cudaGetLastError());
 }
 
+// Depth 4 is for half-precision rows, whose 8 bytes per lane leave too few
+// bytes in flight per warp at depth 1-2 to cover the latency (unmeasured yet).
 template <typename T, int VEC, bool ATOMIC>
 void launch_with_depth(const SgnsLaunch& launch, bool deterministic, int depth) {
   if constexpr (VEC <= 4) {
+    if (depth >= 4) return launch_with<T, VEC, 4, ATOMIC>(launch, deterministic);
     if (depth >= 2) return launch_with<T, VEC, 2, ATOMIC>(launch, deterministic);
   }
   return launch_with<T, VEC, 1, ATOMIC>(launch, deterministic);
@@ -265,7 +268,7 @@ void launch_for_type(const SgnsLaunch& launch, bool deterministic, int depth) {
   return launch_with_updates<T, 16>(launch, deterministic, depth);
 }
 
-// Rows in flight per warp; WB_SGNS_PREFETCH (1 or 2) overrides it for
+// Rows in flight per warp; WB_SGNS_PREFETCH (1, 2 or 4) overrides it for
 // benchmarks and tests.
 int prefetch_depth() {
   const char* text = std::getenv("WB_SGNS_PREFETCH");

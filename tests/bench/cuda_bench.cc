@@ -104,17 +104,20 @@ WB_CUDA_WALK(Large_node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0
       ->UseManualTime()                              \
       ->Iterations(1);
 // Rows are stored back (Hogwild) by default; "atomic" variants add fp32
-// updates in L2 (experimental). Rows in flight per warp: 1 or 2.
+// updates in L2 (experimental). Rows in flight per warp: 1, 2 or 4.
 WB_CUDA_TRAIN(pair_fp32, "fp32", "none", false, "1")
 WB_CUDA_TRAIN(pair_fp32_depth2, "fp32", "none", false, "2")
 WB_CUDA_TRAIN(pair_fp32_atomic, "fp32", "none", false, "1", "1")
 WB_CUDA_TRAIN(pair_bf16, "bf16", "none", false, "1")
 WB_CUDA_TRAIN(pair_bf16_depth2, "bf16", "none", false, "2")
+WB_CUDA_TRAIN(pair_bf16_depth4, "bf16", "none", false, "4")
+WB_CUDA_TRAIN(pair_fp32_depth4, "fp32", "none", false, "4")
 WB_CUDA_TRAIN(window_fp32, "fp32", "window", false, "1")
 WB_CUDA_TRAIN(window_fp32_depth2, "fp32", "window", false, "2")
 WB_CUDA_TRAIN(window_fp32_atomic, "fp32", "window", false, "1", "1")
 WB_CUDA_TRAIN(window_bf16, "bf16", "window", false, "1")
 WB_CUDA_TRAIN(window_bf16_depth2, "bf16", "window", false, "2")
+WB_CUDA_TRAIN(window_bf16_depth4, "bf16", "window", false, "4")
 WB_CUDA_TRAIN(Large_pair_fp32, "fp32", "none", true, "1")
 WB_CUDA_TRAIN(Large_window_bf16, "bf16", "window", true, "1")
 

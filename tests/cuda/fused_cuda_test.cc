@@ -76,7 +76,7 @@ double max_abs_difference(const Matrix& a, const Matrix& b) {
 TEST_CASE("single-warp fused CUDA equals one-thread fused CPU", "[cuda][fused]") {
   // 64 takes the vector loads, 100 the per-element tail path; every prefetch
   // depth must handle a row that repeats within the rows in flight.
-  for (const char* depth : {"1", "2", "1atomic"}) {
+  for (const char* depth : {"1", "2", "4", "1atomic"}) {
     for (int64_t dimension : {64, 100}) {
       for (const char* sharing : {"none", "window"}) {
         const std::string variant = depth;
