@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "core/errors.h"
+#include "report/paper_parity.h"
 #include "report/paper_report.h"
 #include "store/run_store.h"
 #include "test_support.h"
@@ -36,6 +38,34 @@ int64_t add_run(RunStore& store, const std::string& p, double test, double valid
   recorder->flush();
   store.finish_run(id, RunStatus::kFinished);
   return id;
+}
+
+// A Facebook run trained as `variant` says (trainer, amp, ...), window 10
+// unless it says otherwise.
+void add_link_run(RunStore& store, std::map<std::string, std::string> variant,
+                  const std::string& device, double auc) {
+  std::map<std::string, std::string> params = {
+      {"experiment.seed", "42"},
+      {"walk.p", "1"},
+      {"walk.q", "1"},
+      {"walk.walks_per_node", "10"},
+      {"train.window", "10"},
+      {"train.trainer", "fused"},
+      {"train.amp", "off"},
+      {"train.storage", "fp32"},
+      {"train.negative_sharing", "none"},
+      {"experiment.threads", device == "cpu" ? "2" : "16"}};
+  for (const auto& [name, value] : variant) params[name] = value;
+  RunStart start;
+  start.experiment = "paper-facebook";
+  start.device = device;
+  start.seed = std::stoll(params["experiment.seed"]);
+  start.params.assign(params.begin(), params.end());
+  const int64_t id = store.begin_run(start);
+  auto recorder = store.recorder(id);
+  recorder->score("link/hadamard/roc_auc", auc);
+  recorder->flush();
+  store.finish_run(id, RunStatus::kFinished);
 }
 
 }  // namespace
@@ -79,4 +109,41 @@ TEST_CASE("the paper's tables are read from their CSV files", "[report]") {
   REQUIRE(scores[1].dataset == "astroph");
   REQUIRE(scores[2].metric == "node/macro_f1");
   REQUIRE_THROWS_AS(read_paper_scores("no-such-tables"), DataError);
+}
+
+TEST_CASE("fast trainers are set beside the torch FP32 run of the same setting and seed",
+          "[report]") {
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
+  const std::vector<PaperScore> paper = {{"facebook", "link/hadamard/roc_auc", 0.968}};
+  add_link_run(store, {}, "cpu", 0.9914);
+  REQUIRE(trainer_parity_table(store, paper).rows.empty());  // no reference yet
+
+  add_link_run(store, {{"train.trainer", "torch"}}, "cpu", 0.9913);
+  add_link_run(store, {{"train.trainer", "torch"}, {"train.amp", "bf16"}}, "cpu", 0.9911);
+  add_link_run(store, {{"train.trainer", "torch"}}, "cuda:0", 0.9909);
+  add_link_run(store, {{"train.storage", "bf16"}, {"train.negative_sharing", "window"}}, "cuda:0",
+               0.9850);
+  // Another seed, or another window, is another setting: never compared.
+  add_link_run(store, {{"experiment.seed", "7"}}, "cpu", 0.9000);
+  add_link_run(store, {{"train.trainer", "torch"}, {"train.window", "5"}}, "cpu", 0.9500);
+
+  const ReportTable table = trainer_parity_table(store, paper);
+  REQUIRE(table.rows.size() == 4);
+  std::map<std::string, std::vector<std::string>> by_variant;
+  for (const auto& row : table.rows) {
+    REQUIRE(row[0] == "facebook");
+    REQUIRE(row[2] == "p=1 q=1, 10 walks/node, seed 42");
+    REQUIRE(row[3] == "0.9913 (CPU torch)");  // the CPU reference, not the GPU one
+    by_variant[row[4]] = row;
+  }
+  REQUIRE(by_variant.at("CPU fused")[5] == "0.9914");
+  REQUIRE(by_variant.at("CPU fused")[6] == "+0.0001");
+  REQUIRE(by_variant.at("CPU fused")[7] == "yes");
+  REQUIRE(by_variant.at("CPU torch bf16")[6] == "-0.0002");
+  REQUIRE(by_variant.at("GPU torch")[6] == "-0.0004");
+  const auto& window = by_variant.at("GPU fused (bf16 tables, window-shared negatives)");
+  REQUIRE(window[6] == "-0.0063");
+  REQUIRE(window[7] == "no");
+  REQUIRE(parity_tolerance("node/macro_f1") == 0.01);
 }

@@ -7,8 +7,9 @@
 #include <sstream>
 
 #include "core/errors.h"
-#include "report/number_format.h"
 #include "core/sample_stats.h"
+#include "report/number_format.h"
+#include "report/paper_parity.h"
 #include "store/run_table.h"
 
 namespace wb {
@@ -211,6 +212,23 @@ void write_paper_report(const RunStore& store, const std::vector<PaperScore>& pa
       "setting with the best validation score (never the test score). Link prediction on PPI is "
       "left out: the paper's PPI for it is a larger graph.");
   document.table(paper_results_table(store, paper));
+
+  const ReportTable parity = trainer_parity_table(store, paper);
+  document.heading("Fast trainers against the reference");
+  if (parity.rows.empty()) {
+    document.paragraph(
+        "No setting was trained both by the LibTorch reference (torch, FP32) and another way: "
+        "run an experiment again with --set train.trainer='\"torch\"' (same seed) to compare.");
+    return;
+  }
+  document.paragraph(
+      "Runs of one setting and seed that differ only in how they train (trainer, AMP, table "
+      "storage, negative sharing, device), each against the LibTorch FP32 run of that setting "
+      "(the CPU one where both ran); several runs of one variant are averaged. Within: the "
+      "difference is at most " +
+      format_number(parity_tolerance("link/")) + " for ROC-AUC and " +
+      format_number(parity_tolerance("node/")) + " for F1.");
+  document.table(parity);
 }
 
 }  // namespace wb

@@ -1,0 +1,135 @@
+#include "report/paper_parity.h"
+
+#include <cmath>
+#include <map>
+
+#include "core/sample_stats.h"
+#include "report/number_format.h"
+#include "report/paper_report.h"
+#include "store/run_table.h"
+
+namespace wb {
+namespace {
+
+// How a run trains, not what it trains: these may differ between the runs
+// set side by side. Everything else (walks, window, learning rate, seed, the
+// evaluation) must be equal.
+bool is_variant_param(const std::string& name) {
+  static const char* const kVariant[] = {"train.trainer",        "train.amp",
+                                         "train.storage",        "train.negative_sharing",
+                                         "train.negative_chunk", "train.batching",
+                                         "train.deterministic",  "train.stochastic_rounding",
+                                         "experiment.device",    "experiment.threads"};
+  for (const char* variant : kVariant) {
+    if (name == variant) return true;
+  }
+  return name.rfind("export.", 0) == 0;
+}
+
+std::string param_of(const RunDetails& run, const std::string& key) {
+  for (const auto& [name, value] : run.params) {
+    if (name == key) return value;
+  }
+  return "";
+}
+
+bool is_reference(const RunDetails& run) {
+  return param_of(run, "train.trainer") == "torch" && param_of(run, "train.amp") == "off";
+}
+
+std::string device_of(const RunSummary& summary) {
+  return summary.device.rfind("cuda", 0) == 0 ? "GPU" : "CPU";
+}
+
+// "GPU torch bf16", "CPU fused", "GPU fused bf16 tables, window negatives".
+std::string variant_label(const RunDetails& run) {
+  std::string label = device_of(run.summary) + " " + param_of(run, "train.trainer");
+  const std::string amp = param_of(run, "train.amp");
+  if (!amp.empty() && amp != "off") label += " " + amp;
+  std::string details;
+  const std::string storage = param_of(run, "train.storage");
+  if (!storage.empty() && storage != "fp32") details += storage + " tables";
+  const std::string sharing = param_of(run, "train.negative_sharing");
+  if (!sharing.empty() && sharing != "none") {
+    details += (details.empty() ? "" : ", ") + sharing + "-shared negatives";
+  }
+  return details.empty() ? label : label + " (" + details + ")";
+}
+
+struct Variant {
+  std::vector<double> scores;
+};
+
+// The runs of one setting and seed, by variant label.
+struct Setting {
+  std::string description;  // p, q, walks, seed
+  std::string reference_label;
+  std::map<std::string, Variant> variants;
+};
+
+std::string scores_text(const std::vector<double>& scores) {
+  const SampleStats stats = summarize(scores);
+  return format_mean_std(stats.mean, stats.stddev, static_cast<int>(stats.n), 4);
+}
+
+}  // namespace
+
+double parity_tolerance(const std::string& metric) {
+  return metric.rfind("link/", 0) == 0 ? 0.005 : 0.01;
+}
+
+ReportTable trainer_parity_table(const RunStore& store, const std::vector<PaperScore>& paper) {
+  ReportTable table;
+  table.header = {"dataset", "metric",        "setting",    "reference (torch FP32)",
+                  "variant", "variant score", "difference", "within"};
+  table.align = {Align::kLeft, Align::kLeft,  Align::kLeft,  Align::kRight,
+                 Align::kLeft, Align::kRight, Align::kRight, Align::kLeft};
+  for (const PaperScore& reference : paper) {
+    RunFilter filter;
+    filter.experiment = "paper-" + reference.dataset;
+    filter.status = "finished";
+    std::map<std::string, Setting> settings;  // by every non-variant param
+    for (const RunSummary& summary : store.list_runs(filter)) {
+      const auto score = summary.scores.find(reference.metric);
+      if (score == summary.scores.end()) continue;
+      const auto run = store.find_run(summary.id);
+      if (!run) continue;
+      std::string key;
+      for (const auto& [name, value] : run->params) {
+        if (!is_variant_param(name)) key += name + "=" + value + "\n";
+      }
+      Setting& setting = settings[key];
+      setting.description = "p=" + param_of(*run, "walk.p") + " q=" + param_of(*run, "walk.q") +
+                            ", " + param_of(*run, "walk.walks_per_node") + " walks/node, seed " +
+                            param_of(*run, "experiment.seed");
+      const std::string label = variant_label(*run);
+      // The CPU reference when there are both.
+      if (is_reference(*run) && (setting.reference_label.empty() || device_of(summary) == "CPU")) {
+        setting.reference_label = label;
+      }
+      Variant& variant = setting.variants[label];
+      variant.scores.push_back(score->second);
+    }
+    const double tolerance = parity_tolerance(reference.metric);
+    for (const auto& [key, setting] : settings) {
+      if (setting.reference_label.empty() || setting.variants.size() < 2) continue;
+      const double reference_score =
+          summarize(setting.variants.at(setting.reference_label).scores).mean;
+      for (const auto& [label, variant] : setting.variants) {
+        if (label == setting.reference_label) continue;
+        const double score = summarize(variant.scores).mean;
+        const double difference = score - reference_score;
+        char diff[32];
+        std::snprintf(diff, sizeof(diff), "%+.4f", difference);
+        table.rows.push_back({reference.dataset, reference.metric, setting.description,
+                              scores_text(setting.variants.at(setting.reference_label).scores) +
+                                  " (" + setting.reference_label + ")",
+                              label, scores_text(variant.scores), diff,
+                              std::fabs(difference) <= tolerance ? "yes" : "no"});
+      }
+    }
+  }
+  return table;
+}
+
+}  // namespace wb
