@@ -2,24 +2,26 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/sample_stats.h"
 #include "report/number_format.h"
 #include "report/paper_report.h"
-#include "store/run_table.h"
 
 namespace wb {
 namespace {
 
 // How a run trains, not what it trains: these may differ between the runs
-// set side by side. Everything else (walks, window, learning rate, seed, the
-// evaluation) must be equal.
+// set side by side. Everything else (walks, window, learning rate, the
+// evaluation) must be equal. The seed may differ too: a variant's runs are
+// averaged over their seeds, as one seed's score moves by about 0.005 F1.
 bool is_variant_param(const std::string& name) {
   static const char* const kVariant[] = {"train.trainer",        "train.amp",
                                          "train.storage",        "train.negative_sharing",
                                          "train.negative_chunk", "train.batching",
                                          "train.deterministic",  "train.stochastic_rounding",
-                                         "experiment.device",    "experiment.threads"};
+                                         "experiment.device",    "experiment.threads",
+                                         "experiment.seed"};
   for (const char* variant : kVariant) {
     if (name == variant) return true;
   }
@@ -41,7 +43,7 @@ std::string device_of(const RunSummary& summary) {
   return summary.device.rfind("cuda", 0) == 0 ? "GPU" : "CPU";
 }
 
-// "GPU torch bf16", "CPU fused", "GPU fused bf16 tables, window negatives".
+// "GPU torch bf16", "CPU fused", "GPU fused (bf16 tables, window-shared negatives)".
 std::string variant_label(const RunDetails& run) {
   std::string label = device_of(run.summary) + " " + param_of(run, "train.trainer");
   const std::string amp = param_of(run, "train.amp");
@@ -58,18 +60,62 @@ std::string variant_label(const RunDetails& run) {
 
 struct Variant {
   std::vector<double> scores;
+  std::set<int64_t> seeds;
 };
 
-// The runs of one setting and seed, by variant label.
+// The runs of one setting, by variant label.
 struct Setting {
-  std::string description;  // p, q, walks, seed
+  std::string description;  // p, q, walks per node
   std::string reference_label;
   std::map<std::string, Variant> variants;
 };
 
-std::string scores_text(const std::vector<double>& scores) {
-  const SampleStats stats = summarize(scores);
-  return format_mean_std(stats.mean, stats.stddev, static_cast<int>(stats.n), 4);
+// "0.1482 ± 0.0031 (seeds 1, 2, 42)"
+std::string scores_text(const Variant& variant) {
+  const SampleStats stats = summarize(variant.scores);
+  std::string seeds;
+  for (const int64_t seed : variant.seeds) {
+    seeds += (seeds.empty() ? "" : ", ") + std::to_string(seed);
+  }
+  return format_mean_std(stats.mean, stats.stddev, static_cast<int>(stats.n), 4) + " (seed" +
+         (variant.seeds.size() > 1 ? "s " : " ") + seeds + ")";
+}
+
+std::string difference_text(double difference) {
+  const double rounded = std::round(difference * 1e4) / 1e4;
+  char text[32];
+  std::snprintf(text, sizeof(text), "%+.4f", rounded == 0 ? 0.0 : rounded);
+  return text;
+}
+
+// The finished runs of experiment "paper-<dataset>" that carry `metric`, by setting.
+std::map<std::string, Setting> settings_of(const RunStore& store, const PaperScore& reference) {
+  RunFilter filter;
+  filter.experiment = "paper-" + reference.dataset;
+  filter.status = "finished";
+  std::map<std::string, Setting> settings;  // by every param but the variant ones
+  for (const RunSummary& summary : store.list_runs(filter)) {
+    const auto score = summary.scores.find(reference.metric);
+    if (score == summary.scores.end()) continue;
+    const auto run = store.find_run(summary.id);
+    if (!run) continue;
+    std::string key;
+    for (const auto& [name, value] : run->params) {
+      if (!is_variant_param(name)) key += name + "=" + value + "\n";
+    }
+    Setting& setting = settings[key];
+    setting.description = "p=" + param_of(*run, "walk.p") + " q=" + param_of(*run, "walk.q") +
+                          ", " + param_of(*run, "walk.walks_per_node") + " walks/node";
+    const std::string label = variant_label(*run);
+    // The CPU reference when there are both.
+    if (is_reference(*run) && (setting.reference_label.empty() || device_of(summary) == "CPU")) {
+      setting.reference_label = label;
+    }
+    Variant& variant = setting.variants[label];
+    variant.scores.push_back(score->second);
+    variant.seeds.insert(summary.seed);
+  }
+  return settings;
 }
 
 }  // namespace
@@ -85,46 +131,17 @@ ReportTable trainer_parity_table(const RunStore& store, const std::vector<PaperS
   table.align = {Align::kLeft, Align::kLeft,  Align::kLeft,  Align::kRight,
                  Align::kLeft, Align::kRight, Align::kRight, Align::kLeft};
   for (const PaperScore& reference : paper) {
-    RunFilter filter;
-    filter.experiment = "paper-" + reference.dataset;
-    filter.status = "finished";
-    std::map<std::string, Setting> settings;  // by every non-variant param
-    for (const RunSummary& summary : store.list_runs(filter)) {
-      const auto score = summary.scores.find(reference.metric);
-      if (score == summary.scores.end()) continue;
-      const auto run = store.find_run(summary.id);
-      if (!run) continue;
-      std::string key;
-      for (const auto& [name, value] : run->params) {
-        if (!is_variant_param(name)) key += name + "=" + value + "\n";
-      }
-      Setting& setting = settings[key];
-      setting.description = "p=" + param_of(*run, "walk.p") + " q=" + param_of(*run, "walk.q") +
-                            ", " + param_of(*run, "walk.walks_per_node") + " walks/node, seed " +
-                            param_of(*run, "experiment.seed");
-      const std::string label = variant_label(*run);
-      // The CPU reference when there are both.
-      if (is_reference(*run) && (setting.reference_label.empty() || device_of(summary) == "CPU")) {
-        setting.reference_label = label;
-      }
-      Variant& variant = setting.variants[label];
-      variant.scores.push_back(score->second);
-    }
     const double tolerance = parity_tolerance(reference.metric);
-    for (const auto& [key, setting] : settings) {
+    for (const auto& [key, setting] : settings_of(store, reference)) {
       if (setting.reference_label.empty() || setting.variants.size() < 2) continue;
-      const double reference_score =
-          summarize(setting.variants.at(setting.reference_label).scores).mean;
+      const Variant& reference_runs = setting.variants.at(setting.reference_label);
+      const double reference_score = summarize(reference_runs.scores).mean;
       for (const auto& [label, variant] : setting.variants) {
         if (label == setting.reference_label) continue;
-        const double score = summarize(variant.scores).mean;
-        const double difference = score - reference_score;
-        char diff[32];
-        std::snprintf(diff, sizeof(diff), "%+.4f", difference);
+        const double difference = summarize(variant.scores).mean - reference_score;
         table.rows.push_back({reference.dataset, reference.metric, setting.description,
-                              scores_text(setting.variants.at(setting.reference_label).scores) +
-                                  " (" + setting.reference_label + ")",
-                              label, scores_text(variant.scores), diff,
+                              scores_text(reference_runs) + ", " + setting.reference_label, label,
+                              scores_text(variant), difference_text(difference),
                               std::fabs(difference) <= tolerance ? "yes" : "no"});
       }
     }

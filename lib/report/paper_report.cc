@@ -222,9 +222,9 @@ void write_paper_report(const RunStore& store, const std::vector<PaperScore>& pa
     return;
   }
   document.paragraph(
-      "Runs of one setting and seed that differ only in how they train (trainer, AMP, table "
-      "storage, negative sharing, device), each against the LibTorch FP32 run of that setting "
-      "(the CPU one where both ran); several runs of one variant are averaged. Within: the "
+      "Runs of one setting that differ only in how they train (trainer, AMP, table storage, "
+      "negative sharing, device), each against the LibTorch FP32 runs of that setting (on the "
+      "CPU where both devices ran); each side is the mean over its runs and seeds. Within: the "
       "difference is at most " +
       format_number(parity_tolerance("link/")) + " for ROC-AUC and " +
       format_number(parity_tolerance("node/")) + " for F1.");
