@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "store/run_store.h"
 #include "test_support.h"
@@ -142,6 +144,24 @@ TEST_CASE("Ctrl-C marks the run interrupted", "[cli]") {
   // Wait until the run is recorded as running, then interrupt it.
   REQUIRE(test::wait_until_running(store_path));
   const int status = test::signal_workbench_run(child, SIGINT, 500);
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 130);
+  RunStore store(store_path);
+  REQUIRE(store.list_runs().at(0).status == "interrupted");
+}
+
+TEST_CASE("SIGTERM delivered twice at once, as timeout(1) does, still stops cleanly", "[cli]") {
+  test::TempDir dir;
+  auto experiment_text = small_experiment(20000);
+  experiment_text.replace(experiment_text.find("walks_per_node = 4"), 18, "walks_per_node = 40");
+  const auto experiment = dir.write("long.toml", experiment_text);
+  const auto store_path = dir.file("runs/workbench.db");
+  const pid_t child = test::start_workbench_run(experiment, store_path);
+  REQUIRE(test::wait_until_running(store_path));
+  // timeout(1) signals the process and then its process group: two at once.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kill(child, SIGTERM);
+  const int status = test::signal_workbench_run(child, SIGTERM, 0);
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 130);
   RunStore store(store_path);
