@@ -3,8 +3,8 @@
 // experiment "paper-<dataset>" that differ only in how they train (trainer,
 // AMP, table storage, negative sharing, device) and share every other setting
 // are set beside the LibTorch FP32 runs of the same setting (each side
-// averaged over its seeds), with the difference and whether it is within the
-// tolerance the fast paths are held to (0.005 ROC-AUC, 0.01 F1).
+// averaged over the seeds both ran), with the difference and whether it is
+// within the tolerance the fast paths are held to (0.005 ROC-AUC, 0.01 F1).
 #include <string>
 #include <vector>
 

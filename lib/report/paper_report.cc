@@ -224,7 +224,7 @@ void write_paper_report(const RunStore& store, const std::vector<PaperScore>& pa
   document.paragraph(
       "Runs of one setting that differ only in how they train (trainer, AMP, table storage, "
       "negative sharing, device), each against the LibTorch FP32 runs of that setting (on the "
-      "CPU where both devices ran); each side is the mean over its runs and seeds. Within: the "
+      "CPU where both devices ran); each side is the mean over the seeds both ran. Within: the "
       "difference is at most " +
       format_number(parity_tolerance("link/")) + " for ROC-AUC and " +
       format_number(parity_tolerance("node/")) + " for F1.");
