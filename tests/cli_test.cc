@@ -134,36 +134,41 @@ TEST_CASE("bad input gives a clear error, a non-zero exit and no running run", "
   }
 }
 
-TEST_CASE("Ctrl-C marks the run interrupted", "[cli]") {
-  test::TempDir dir;
+namespace {
+
+// Starts a run long enough to be stopped midway (40 walks per node on the
+// 20,000-user graph) and waits until the store records it as running.
+pid_t start_long_run(const test::TempDir& dir, const std::string& store_path) {
   auto experiment_text = small_experiment(20000);
   experiment_text.replace(experiment_text.find("walks_per_node = 4"), 18, "walks_per_node = 40");
-  const auto experiment = dir.write("long.toml", experiment_text);
-  const auto store_path = dir.file("runs/workbench.db");
-  const pid_t child = test::start_workbench_run(experiment, store_path);
-  // Wait until the run is recorded as running, then interrupt it.
+  const pid_t child =
+      test::start_workbench_run(dir.write("long.toml", experiment_text), store_path);
   REQUIRE(test::wait_until_running(store_path));
-  const int status = test::signal_workbench_run(child, SIGINT, 500);
+  return child;
+}
+
+void require_stopped_cleanly(int status, const std::string& store_path) {
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 130);
   RunStore store(store_path);
   REQUIRE(store.list_runs().at(0).status == "interrupted");
 }
 
+}  // namespace
+
+TEST_CASE("Ctrl-C marks the run interrupted", "[cli]") {
+  test::TempDir dir;
+  const auto store_path = dir.file("runs/workbench.db");
+  const pid_t child = start_long_run(dir, store_path);
+  require_stopped_cleanly(test::signal_workbench_run(child, SIGINT, 500), store_path);
+}
+
 TEST_CASE("SIGTERM delivered twice at once, as timeout(1) does, still stops cleanly", "[cli]") {
   test::TempDir dir;
-  auto experiment_text = small_experiment(20000);
-  experiment_text.replace(experiment_text.find("walks_per_node = 4"), 18, "walks_per_node = 40");
-  const auto experiment = dir.write("long.toml", experiment_text);
   const auto store_path = dir.file("runs/workbench.db");
-  const pid_t child = test::start_workbench_run(experiment, store_path);
-  REQUIRE(test::wait_until_running(store_path));
+  const pid_t child = start_long_run(dir, store_path);
   // timeout(1) signals the process and then its process group: two at once.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   kill(child, SIGTERM);
-  const int status = test::signal_workbench_run(child, SIGTERM, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 130);
-  RunStore store(store_path);
-  REQUIRE(store.list_runs().at(0).status == "interrupted");
+  require_stopped_cleanly(test::signal_workbench_run(child, SIGTERM, 0), store_path);
 }
