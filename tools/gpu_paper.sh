@@ -9,7 +9,8 @@
 #   build/workbench runs import <fetched>/paper-gpu.db --store PAPER_STORE
 #   build/workbench report paper --store PAPER_STORE     (the GPU column)
 # and the same import into the store of the CPU parity runs sets the GPU
-# trainers beside the CPU reference (the report's second table). Run after tools/gpu_check.sh, which builds $WB_GPU_BUILD.
+# trainers beside the CPU reference (the report's second table).
+# Run after tools/gpu_check.sh, which builds $WB_GPU_BUILD.
 #   device run: source .device-kit/env.sh && tools/gpu_paper.sh
 # Needs the datasets under $WB_DATA (default .device-data, a copy of
 # ../shared/datasets carried to the machine). WB_DEVICE=cpu WB_QUICK=1 tries

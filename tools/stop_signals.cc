@@ -11,8 +11,9 @@ namespace wb::cli {
 namespace {
 
 std::atomic<bool> g_stop_requested{false};
-std::atomic<int64_t> g_first_stop_ms{0};
+std::atomic<int64_t> g_first_stop_ms{0};  // 0: no stop signal yet
 
+// Never 0, so that the first signal's time is told apart from none.
 int64_t monotonic_ms() {
   timespec now{};
   clock_gettime(CLOCK_MONOTONIC, &now);  // async-signal-safe

@@ -70,13 +70,6 @@ std::string validation_key(const std::string& metric) {
   return metric.substr(0, slash + 1) + "val_" + metric.substr(slash + 1);
 }
 
-std::string param(const RunDetails& run, const std::string& key) {
-  for (const auto& [k, v] : run.params) {
-    if (k == key) return v;
-  }
-  return "?";
-}
-
 // The shown group of one device: best mean validation score when the runs
 // carry one, else the group with the most runs (then the latest).
 const Group* chosen(const std::map<std::string, Group>& groups) {
@@ -149,43 +142,57 @@ std::vector<PaperScore> read_paper_scores(const std::string& directory) {
   return scores;
 }
 
+std::vector<RunDetails> paper_runs(const RunStore& store, const PaperScore& reference) {
+  RunFilter filter;
+  filter.experiment = "paper-" + reference.dataset;
+  filter.status = "finished";
+  std::vector<RunDetails> runs;
+  for (const RunSummary& summary : store.list_runs(filter)) {
+    if (summary.scores.count(reference.metric) == 0) continue;
+    if (auto run = store.find_run(summary.id)) runs.push_back(std::move(*run));
+  }
+  return runs;
+}
+
+std::string paper_setting_key(const RunDetails& run, bool (*ignored)(const std::string& name)) {
+  std::string key;
+  for (const auto& [name, value] : run.params) {
+    if (name == "experiment.seed" || name == "experiment.threads" || name == "experiment.device" ||
+        name.rfind("export.", 0) == 0 || (ignored != nullptr && ignored(name))) {
+      continue;
+    }
+    key += name + "=" + value + "\n";
+  }
+  return key;
+}
+
+bool ran_on_gpu(const RunSummary& run) { return run.device.rfind("cuda", 0) == 0; }
+
 ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper) {
   ReportTable table;
   table.header = {"dataset", "metric", "paper (node2vec)", "ours, CPU", "ours, GPU", "settings"};
   table.align = {Align::kLeft,  Align::kLeft,  Align::kRight,
                  Align::kRight, Align::kRight, Align::kLeft};
   for (const PaperScore& reference : paper) {
-    RunFilter filter;
-    filter.experiment = "paper-" + reference.dataset;
-    filter.status = "finished";
     std::map<std::string, std::map<std::string, Group>> by_device;
-    for (const RunSummary& summary : store.list_runs(filter)) {
-      const auto test = summary.scores.find(reference.metric);
-      if (test == summary.scores.end()) continue;
-      const auto run = store.find_run(summary.id);
-      if (!run) continue;
-      const std::string device = summary.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
+    for (const RunDetails& run : paper_runs(store, reference)) {
+      const RunSummary& summary = run.summary;
+      const double test = summary.scores.at(reference.metric);
+      const std::string device = ran_on_gpu(summary) ? "cuda" : "cpu";
       const std::string settings =
-          "p=" + param(*run, "walk.p") + " q=" + param(*run, "walk.q") + ", " +
-          param(*run, "walk.walks_per_node") + " walks/node, " + param(*run, "train.trainer") +
-          ", k=" + param(*run, "train.negatives") + " negatives " +
-          param(*run, "train.negative_sharing") + ", " + param(*run, "train.storage") + ", " +
-          param(*run, "train.epochs") + " epoch(s)";
+          "p=" + run.param("walk.p", "?") + " q=" + run.param("walk.q", "?") + ", " +
+          run.param("walk.walks_per_node", "?") + " walks/node, " +
+          run.param("train.trainer", "?") + ", k=" + run.param("train.negatives", "?") +
+          " negatives " + run.param("train.negative_sharing", "?") + ", " +
+          run.param("train.storage", "?") + ", " + run.param("train.epochs", "?") + " epoch(s)";
       // Runs group by every setting but the seed and bookkeeping, so runs that
       // differ anywhere else (a classifier, a learning rate) are never averaged.
-      std::string key;
-      for (const auto& [name, value] : run->params) {
-        if (name == "experiment.seed" || name == "experiment.threads" ||
-            name == "experiment.device" || name.rfind("export.", 0) == 0) {
-          continue;
-        }
-        key += name + "=" + value + "\n";
-      }
+      const std::string key = paper_setting_key(run);
       Group& group = by_device[device][key];
       group.settings = settings;
       const std::string classifier = classifier_of(summary);
       if (!classifier.empty()) group.classifiers.insert(classifier);
-      group.test.push_back(test->second);
+      group.test.push_back(test);
       const auto validation = summary.scores.find(validation_key(reference.metric));
       if (validation != summary.scores.end()) group.validation.push_back(validation->second);
       group.latest_run = std::max(group.latest_run, summary.id);

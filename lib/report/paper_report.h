@@ -24,6 +24,17 @@ struct PaperScore {
 // malformed row.
 std::vector<PaperScore> read_paper_scores(const std::string& directory);
 
+// The finished runs of experiment "paper-<dataset>" that carry the metric.
+std::vector<RunDetails> paper_runs(const RunStore& store, const PaperScore& reference);
+
+// The run's params except those `ignored` names, as one text: runs with equal
+// keys trained the same setting. Seed, threads, device and export are always
+// ignored (bookkeeping).
+std::string paper_setting_key(const RunDetails& run,
+                              bool (*ignored)(const std::string& name) = nullptr);
+
+bool ran_on_gpu(const RunSummary& run);
+
 ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper);
 
 void write_paper_report(const RunStore& store, const std::vector<PaperScore>& paper,

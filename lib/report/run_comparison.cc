@@ -18,13 +18,6 @@ size_t rank_in(const std::string& value, const std::vector<std::string>& order) 
   return static_cast<size_t>(std::find(order.begin(), order.end(), value) - order.begin());
 }
 
-std::string param_of(const RunDetails& run, const std::string& key, const std::string& fallback) {
-  for (const auto& [name, value] : run.params) {
-    if (name == key) return value;
-  }
-  return fallback;
-}
-
 // The settings that decide what a run computes: a different graph, walk,
 // model or evaluation split makes timings and AUCs incomparable.
 bool is_compared_setting(const std::string& key) {
@@ -134,8 +127,8 @@ const std::vector<std::string>& variant_keys() {
 Variant variant_of(const RunDetails& run) {
   const TrainSection defaults;
   // The device the run actually used: experiment.device may say "auto".
-  return {run.summary.device, param_of(run, "train.trainer", defaults.trainer),
-          param_of(run, "train.amp", defaults.amp)};
+  return {run.summary.device, run.param("train.trainer", defaults.trainer),
+          run.param("train.amp", defaults.amp)};
 }
 
 void check_comparable(const std::vector<RunDetails>& runs) {

@@ -34,13 +34,6 @@ std::vector<std::string> varied_keys(const std::vector<const RunDetails*>& runs)
   return keys;
 }
 
-std::string value_of(const RunDetails& run, const std::string& key) {
-  for (const auto& [name, value] : run.params) {
-    if (name == key) return value;
-  }
-  return "(not set)";
-}
-
 }  // namespace
 
 SweepSummary summarize_sweep(const SweepRecord& sweep, const std::vector<RunDetails>& runs) {
@@ -65,7 +58,8 @@ SweepSummary summarize_sweep(const SweepRecord& sweep, const std::vector<RunDeta
   std::vector<std::vector<double>> point_metrics;
   for (const RunDetails* run : used) {
     SweepRunValue value{run->summary.id, {}, run->summary.scores.at(sweep.metric)};
-    for (const auto& key : summary.varied_keys) value.values.push_back(value_of(*run, key));
+    for (const auto& key : summary.varied_keys)
+      value.values.push_back(run->param(key, "(not set)"));
     const auto [entry, added] = point_index.emplace(value.values, summary.points.size());
     if (added) {
       summary.points.push_back({value.values, {}, {}});

@@ -86,6 +86,14 @@ struct RunDetails {
   std::map<std::string, std::vector<MetricPoint>> metrics;  // each series sorted by step
   std::vector<std::pair<std::string, double>> timings;      // phase, seconds
   std::vector<std::tuple<std::string, std::string, int64_t>> artifacts;  // kind, path, bytes
+
+  // The value of param `key` ("walk.p"), or `missing` when the run has none.
+  std::string param(const std::string& key, const std::string& missing = "") const {
+    for (const auto& [name, value] : params) {
+      if (name == key) return value;
+    }
+    return missing;
+  }
 };
 
 // Empty fields match everything; limit <= 0 means no limit.

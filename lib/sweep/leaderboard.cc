@@ -17,13 +17,6 @@ bool has_tag(const RunSummary& run, const std::string& tag) {
   return std::find(run.tags.begin(), run.tags.end(), tag) != run.tags.end();
 }
 
-std::string param(const RunDetails& run, const std::string& name) {
-  for (const auto& [key, value] : run.params) {
-    if (key == name) return value;
-  }
-  return "";
-}
-
 // The store keeps reals with 17 digits ("0.10000000000000001"); a table wants
 // the shortest text that means the same number.
 std::string short_value(const std::string& text) {
@@ -80,7 +73,7 @@ Leaderboard build_leaderboard(const std::vector<RunDetails>& sweep_runs,
   board.goal = maximize ? "maximize" : "minimize";
   for (const auto& [point, runs] : by_point) {
     LeaderboardEntry entry;
-    for (const auto& name : varied) entry.values.emplace_back(name, param(*runs.front(), name));
+    for (const auto& name : varied) entry.values.emplace_back(name, runs.front()->param(name));
     double best = 0;
     std::vector<double> values;
     for (const RunDetails* run : runs) {

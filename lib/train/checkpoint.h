@@ -1,11 +1,10 @@
 #pragma once
 // Training checkpoints: both embedding tables, how many epochs are done and
 // the fp16 loss scale, written atomically (tmp + rename) so a kill never
-// leaves a torn file. A run
-// resumed with `workbench run --resume` regenerates its walks (they depend on
-// the seed only) and continues from the checkpoint's epoch; a checkpoint
-// written on Ctrl-C mid-epoch records that epoch as not done, so it is
-// trained again from the saved tables.
+// leaves a torn file. A run resumed with `workbench run --resume` regenerates
+// its walks (they depend on the seed only) and continues from the
+// checkpoint's epoch; a checkpoint written on Ctrl-C mid-epoch records that
+// epoch as not done, so it is trained again from the saved tables.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -211,12 +211,12 @@ class FusedCpuTrainer : public Trainer {
       } catch (const Interrupted&) {
         // The workers have stopped: the tables are consistent, the epoch is not done.
         if (options.checkpoint.enabled()) {
-          save_checkpoint(options.checkpoint.path, key, {epoch, input, output});
+          save_checkpoint(options.checkpoint.path, key, {epoch, input, output, {}});
         }
         throw;
       }
       if (options.checkpoint.due_after(epoch)) {
-        save_checkpoint(options.checkpoint.path, key, {epoch + 1, input, output});
+        save_checkpoint(options.checkpoint.path, key, {epoch + 1, input, output, {}});
       }
     }
     log.finish(learning_rate_at(s, 1.0));

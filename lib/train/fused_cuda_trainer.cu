@@ -118,7 +118,8 @@ class FusedCudaTrainer : public Trainer {
       return table;
     };
     auto checkpoint = [&](int64_t epochs_done) {
-      save_checkpoint(options.checkpoint.path, key, {epochs_done, download(false), download(true)});
+      save_checkpoint(options.checkpoint.path, key,
+                      {epochs_done, download(false), download(true), {}});
     };
     DeviceBuffer<double> loss_sum(1);
     DeviceBuffer<unsigned long long> counters(2);  // sampled pairs, pairs
