@@ -14,14 +14,18 @@
 namespace wb {
 
 struct PaperScore {
-  std::string dataset;  // our name: facebook, astroph, ppi, blogcatalog, wikipedia
+  std::string dataset;  // our name: facebook, astroph, ppi, ppi-link, blogcatalog, wikipedia
   std::string metric;   // our score key, e.g. "node/macro_f1"
   double value = 0;     // the paper's node2vec number
+  // Set where the paper measured another graph than ours (PPI's link
+  // prediction): its number is shown for reference, not as a target.
+  bool other_graph = false;
 };
 
 // Reads node2vec_table2_macro_f1.csv and node2vec_table4_link_prediction_auc.csv
-// (Hadamard row) from `directory`. Throws DataError naming a missing file or a
-// malformed row.
+// (Hadamard row) from `directory`. PPI's link prediction becomes dataset
+// "ppi-link" (experiment "paper-ppi-link"), marked other_graph. Throws
+// DataError naming a missing file or a malformed row.
 std::vector<PaperScore> read_paper_scores(const std::string& directory);
 
 // The finished runs of experiment "paper-<dataset>" that carry the metric.
