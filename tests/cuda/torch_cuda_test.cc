@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 
 #include "../memory_recorder.h"
@@ -25,12 +28,14 @@ Walks community_walks() {
 }
 
 TrainSummary train_on(const std::string& device, const std::string& amp, Matrix* out = nullptr,
-                      const std::string& batching = "auto") {
+                      const std::string& batching = "auto", int64_t epochs = 2,
+                      const CheckpointPlan& checkpoint = {}, const Progress& progress = {}) {
   TrainOptions options;
+  options.checkpoint = checkpoint;
   options.settings.batching = batching;
   options.settings.dimension = 64;
   options.settings.window = 5;
-  options.settings.epochs = 2;
+  options.settings.epochs = epochs;
   options.settings.log_every = 20;
   options.settings.amp = amp;
   options.device = device;
@@ -38,7 +43,7 @@ TrainSummary train_on(const std::string& device, const std::string& amp, Matrix*
   MemoryRecorder recorder;
   TrainSummary summary;
   Matrix embeddings =
-      make_trainer("torch")->train(community_walks(), 100, options, recorder, {}, summary);
+      make_trainer("torch")->train(community_walks(), 100, options, recorder, progress, summary);
   if (out) *out = std::move(embeddings);
   return summary;
 }
@@ -69,6 +74,47 @@ TEST_CASE("AMP on CUDA (bf16, fp16 with loss scaling) tracks FP32", "[cuda][amp]
   REQUIRE(bf16.final_loss == Approx(fp32.final_loss).epsilon(0.05));
   REQUIRE(fp16.final_loss == Approx(fp32.final_loss).epsilon(0.05));
   REQUIRE(fp16.skipped_steps < fp16.steps / 10);
+}
+
+TEST_CASE("a resumed fp16 run goes on with the loss scale it had found", "[cuda][amp][resume]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("wb-fp16-resume-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const auto file = [&](const char* name) { return (dir / name).string(); };
+  const CheckpointKey key{"torch", 100, 64, 3};
+  const CheckpointPlan every_epoch{file("full.bin"), 1, false};
+  train_on("cuda", "fp16", nullptr, "auto", 2, every_epoch);
+  const LossScaleState full = load_checkpoint(every_epoch.path, key)->loss_scale;
+
+  // The same two epochs, stopped (as by Ctrl-C) once the first is done, and
+  // resumed from the checkpoint that stop wrote.
+  const CheckpointPlan part{file("part.bin"), 0, false};
+  std::atomic<bool> stop{false};
+  Progress stop_after_first;
+  stop_after_first.stop_requested = &stop;
+  stop_after_first.report = [&](const std::string&, int64_t done, int64_t total) {
+    if (2 * done >= total) stop = true;
+  };
+  REQUIRE_THROWS_AS(train_on("cuda", "fp16", nullptr, "auto", 2, part, stop_after_first),
+                    Interrupted);
+  const TrainingCheckpoint stopped = *load_checkpoint(part.path, key);
+  REQUIRE(stopped.epochs_done == 1);
+  const LossScaleState after_first = stopped.loss_scale;
+  REQUIRE(after_first.recorded());
+  train_on("cuda", "fp16", nullptr, "auto", 2, {part.path, 1, true});
+  const LossScaleState resumed = load_checkpoint(part.path, key)->loss_scale;
+
+  // Good steps count on from the first epoch's (a fresh scaler would hold
+  // only the second epoch's), and the first epoch's skipped steps are kept.
+  // The growth interval (2000) is longer than both epochs (about 230 steps
+  // each), so the scale only moves on an overflow.
+  REQUIRE(resumed.good_steps > after_first.good_steps);
+  REQUIRE(resumed.good_steps == Approx(full.good_steps).margin(3));
+  REQUIRE(resumed.skipped_steps >= after_first.skipped_steps);
+  REQUIRE(resumed.skipped_steps == Approx(full.skipped_steps).margin(1));
+  REQUIRE(resumed.scale >= full.scale / 2);
+  REQUIRE(resumed.scale <= full.scale * 2);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("the e-commerce pipeline on CUDA matches the CPU's AUC", "[cuda][pipeline]") {
