@@ -33,9 +33,9 @@ void print_scores(const RunOutcome& outcome) {
                    const char* before, const char* after) {
     const auto found = outcome.scores.find(companion);
     if (found == outcome.scores.end()) {
-      std::printf("%-28s %.4f\n", key.c_str(), value);
+      std::printf("%-36s %.4f\n", key.c_str(), value);
     } else {
-      std::printf("%-28s %.4f   (%s%.4f%s)\n", key.c_str(), value, before, found->second, after);
+      std::printf("%-36s %.4f   (%s%.4f%s)\n", key.c_str(), value, before, found->second, after);
     }
   };
   const std::string auc_suffix = "roc_auc";

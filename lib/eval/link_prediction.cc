@@ -173,6 +173,11 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
     record(results, "dot", dot_products(embeddings, test.pairs, options.classifier.threads),
            test.labels);
   }
+  for (LinkHeuristic heuristic : options.heuristics) {
+    record(results, name(heuristic),
+           heuristic_scores(split.train_graph, test.pairs, heuristic, options.classifier.threads),
+           test.labels);
+  }
   return results;
 }
 

@@ -8,6 +8,7 @@
 #include "core/matrix.h"
 #include "core/progress.h"
 #include "eval/edge_features.h"
+#include "eval/link_heuristics.h"
 #include "eval/link_split.h"
 #include "eval/logistic_regression.h"
 
@@ -16,6 +17,9 @@ namespace wb {
 struct LinkPredictionOptions {
   std::vector<EdgeOperator> operators = all_edge_operators();
   bool include_dot_product = true;
+  // Scored on split.train_graph beside the embedding (none by default; the
+  // pipeline asks for all).
+  std::vector<LinkHeuristic> heuristics;
   LogisticRegressionOptions classifier;
   // > 0: also "link/<method>/val_roc_auc", from this share of the classifier's
   // training pairs held out of its fit (for sweeps; the test pairs unused).
@@ -27,7 +31,8 @@ struct LinkPredictionOptions {
 // log-odds; the dot product ranks the test pairs directly. Returns
 // "link/<operator>/roc_auc", "/ap", "/hits@20", "/hits@50", "/hits@100" and
 // "/mrr" (OGB's ranking metrics, MRR against 100 sampled test negatives per
-// positive) for each operator, and the same for "link/dot/". Throws DataError when the embedding
+// positive) for each operator, and the same for "link/dot/" and for each
+// heuristic ("link/common_neighbors/", ...). Throws DataError when the embedding
 // has fewer rows than the graph has nodes or the split has no training pairs.
 // Reports "eval" progress in classifier fits and stops between fits when asked.
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "eval/link_heuristics.h"
 #include "report/number_format.h"
 #include "report/svg_chart.h"
 
@@ -46,12 +47,20 @@ std::string median_range(const SampleStats& stats) {
   return text;
 }
 
-// The link-prediction AUC keys any variant recorded, in name order.
+// "link/hadamard/roc_auc" -> "hadamard".
+std::string operator_name(const std::string& auc_key) {
+  const size_t prefix = std::string("link/").size();
+  return auc_key.substr(prefix, auc_key.size() - prefix - std::string(kAucSuffix).size());
+}
+
+// The link-prediction AUC keys any variant recorded, in name order; graph
+// heuristics score every variant of one split alike, so they are left out.
 std::vector<std::string> auc_keys(const RunComparison& comparison) {
   std::vector<std::string> keys;
   for (const auto& result : comparison.variants) {
     for (const auto& entry : result.scores) {
       if (entry.first.rfind("link/", 0) == 0 && ends_with(entry.first, kAucSuffix) &&
+          !is_link_heuristic(operator_name(entry.first)) &&
           std::find(keys.begin(), keys.end(), entry.first) == keys.end()) {
         keys.push_back(entry.first);
       }
@@ -67,12 +76,6 @@ std::string headline_auc(const RunComparison& comparison) {
   if (keys.empty()) return "";
   return std::find(keys.begin(), keys.end(), kPreferredAuc) != keys.end() ? kPreferredAuc
                                                                           : keys.front();
-}
-
-// "link/hadamard/roc_auc" -> "hadamard".
-std::string operator_name(const std::string& auc_key) {
-  const size_t prefix = std::string("link/").size();
-  return auc_key.substr(prefix, auc_key.size() - prefix - std::string(kAucSuffix).size());
 }
 
 std::string auc_cell(const SampleStats& stats) {

@@ -103,6 +103,10 @@ LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& co
   options.validation_fraction = eval.validation_fraction;
   options.operators.clear();
   for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
+  // Cheap beside the classifiers (one binary search per neighbour of the
+  // smaller side), so always on; not a config key, so sweeps' trial keys and
+  // the settings recorded with earlier runs stay as they were.
+  options.heuristics = all_link_heuristics();
   options.classifier.l2 = eval.classifier_l2;
   return options;
 }
