@@ -95,6 +95,17 @@ TEST_CASE("the paper report shows the setting with the best validation score", "
   REQUIRE(table.rows[0][5].empty());  // heuristics are for link prediction
 }
 
+TEST_CASE("a setting added later, at its default, groups new runs with earlier ones", "[report]") {
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
+  const std::vector<PaperScore> paper = {{"facebook", "link/hadamard/roc_auc", 0.968}};
+  add_link_run(store, {}, "cpu", 0.9910);  // recorded before train.subsample existed
+  add_link_run(store, {{"experiment.seed", "7"}, {"train.subsample", "0"}}, "cpu", 0.9900);
+  REQUIRE(paper_results_table(store, paper).rows[0][3] == "0.9905 ± 0.0007 (n=2)");
+  add_link_run(store, {{"experiment.seed", "8"}, {"train.subsample", "0.001"}}, "cpu", 0.9800);
+  REQUIRE(paper_results_table(store, paper).rows[0][3] == "0.9905 ± 0.0007 (n=2)");
+}
+
 TEST_CASE("link rows show the best graph heuristic of the shown runs' split", "[report]") {
   test::TempDir dir;
   RunStore store(dir.file("paper.db"));

@@ -2,9 +2,11 @@
 // bounds, and trial keys that are stable and tell trials apart.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "core/errors.h"
+#include "store/run_store.h"
 #include "sweep/sweep_config.h"
 #include "sweep/trial_plan.h"
 #include "test_support.h"
@@ -159,6 +161,60 @@ TEST_CASE("trial keys are stable FNV-1a hashes of the resolved settings", "[swee
   REQUIRE(trial_key(seed1) != trial_key(seed2));
   REQUIRE(point_key(seed1) == point_key(seed2));
   REQUIRE(point_key(seed1) != point_key(flatten(plan.trials[1].config)));
+}
+
+TEST_CASE("settings at their defaults are not part of a trial's identity", "[sweep]") {
+  test::TempDir dir;
+  const SweepConfig sweep = sweep_from(dir, "seeds = [1]\n[parameters]\n\"walk.p\" = [1, 2]\n");
+  const TrialPlan plan = plan_trials(sweep);
+  const SettingValues settings = flatten(plan.trials[1].config);  // walk.p = 2
+  // A run recorded before a key existed lacks it; at its default the key is the same.
+  SettingValues earlier;
+  for (const auto& [name, value] : settings) {
+    if (name != "train.subsample" && name != "eval.validation_fraction") {
+      earlier.emplace_back(name, value);
+    }
+  }
+  REQUIRE(earlier.size() + 2 == settings.size());
+  REQUIRE(trial_key(earlier) == plan.trials[1].key);
+  REQUIRE(point_key(earlier) == point_key(settings));
+  // Away from its default a setting counts, and walk.p = 1 (its default) is
+  // still another trial than walk.p = 2.
+  SettingValues subsampled = settings;
+  for (auto& [name, value] : subsampled) {
+    if (name == "train.subsample") value = "0.001";
+  }
+  REQUIRE(trial_key(subsampled) != plan.trials[1].key);
+  REQUIRE(plan.trials[0].key != plan.trials[1].key);
+}
+
+TEST_CASE("runs keyed by an earlier key function are found and re-keyed", "[sweep]") {
+  test::TempDir dir;
+  const SweepConfig sweep = sweep_from(dir, "seeds = [1]\n[parameters]\n\"walk.p\" = [1, 2]\n");
+  const TrialPlan plan = plan_trials(sweep);
+  RunStore store(dir.file("runs.db"));
+  const int64_t sweep_id = store.ensure_sweep("s", "spec", "link/hadamard/roc_auc", "maximize");
+  std::vector<int64_t> ids;
+  for (const Trial& trial : plan.trials) {
+    RunStart start;
+    start.experiment = "base";
+    start.params = flatten(trial.config);
+    start.sweep_id = sweep_id;
+    start.trial_key = trial.index == 0 ? trial.key : "0123456789abcdef";  // stale
+    ids.push_back(store.begin_run(start));
+  }
+  const auto stale = stale_trial_keys(store.sweep_runs(sweep_id));
+  REQUIRE(stale == std::map<int64_t, std::string>{{ids[1], plan.trials[1].key}});
+  store.set_trial_keys(sweep_id, stale);
+  REQUIRE(store.find_run(ids[1])->summary.trial_key == plan.trials[1].key);
+  REQUIRE(stale_trial_keys(store.sweep_runs(sweep_id)).empty());
+  // Only the sweep's own runs, and nothing changed when one is not.
+  RunStart plain_start;
+  plain_start.experiment = "base";
+  const int64_t plain = store.begin_run(plain_start);
+  REQUIRE_THROWS_WITH(store.set_trial_keys(sweep_id, {{ids[0], "x"}, {plain, "y"}}),
+                      Contains("is not a run of sweep"));
+  REQUIRE(store.find_run(ids[0])->summary.trial_key == plan.trials[0].key);
 }
 
 TEST_CASE("a combination the experiment refuses is located in the sweep file", "[sweep]") {

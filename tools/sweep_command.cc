@@ -217,6 +217,11 @@ int run_sweep(const SweepArgs& args) {
   const std::optional<SweepRecord> existing = store.find_sweep(sweep.name);
   const int64_t sweep_id =
       store.ensure_sweep(sweep.name, sweep.spec_toml, sweep.metric, sweep.goal);
+  if (args.worker_index < 0) {
+    // Runs recorded before the trial key left default settings out.
+    const auto stale = stale_trial_keys(store.sweep_runs(sweep_id));
+    if (!stale.empty()) store.set_trial_keys(sweep_id, stale);
+  }
   install_stop_handlers();
   if (args.worker_index >= 0) {
     if (!args.quiet) announce_worker(args);

@@ -2,6 +2,7 @@
 // be re-run exactly) and as flat "section.key" pairs (for the store).
 #include <toml++/toml.h>
 
+#include <map>
 #include <sstream>
 
 #include "config/config_fields.h"
@@ -104,6 +105,15 @@ std::vector<std::pair<std::string, std::string>> flatten(const ExperimentConfig&
   Flattener flattener;
   visit_config_fields(copy, flattener);
   return std::move(flattener.pairs);
+}
+
+bool is_default_setting(const std::string& key, const std::string& value) {
+  static const std::map<std::string, std::string> defaults = [] {
+    const auto flat = flatten(ExperimentConfig{});
+    return std::map<std::string, std::string>(flat.begin(), flat.end());
+  }();
+  const auto found = defaults.find(key);
+  return found != defaults.end() && found->second == value;
 }
 
 }  // namespace wb

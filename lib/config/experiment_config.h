@@ -144,5 +144,10 @@ ExperimentConfig parse_experiment_config(const std::string& toml_text,
 std::string to_toml(const ExperimentConfig& config);
 // "section.key" -> value text, for the run store and comparisons.
 std::vector<std::pair<std::string, std::string>> flatten(const ExperimentConfig& config);
+// Whether a flattened setting holds its built-in default (as flatten writes
+// it). Identities of runs (sweep trial keys, report groupings) leave such
+// settings out, so a key added later, whose default keeps the earlier
+// behaviour, groups new runs with the runs recorded before it existed.
+bool is_default_setting(const std::string& key, const std::string& value);
 
 }  // namespace wb

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/experiment_config.h"
 #include "core/errors.h"
 #include "core/sample_stats.h"
 #include "eval/link_heuristics.h"
@@ -183,7 +184,8 @@ std::string paper_setting_key(const RunDetails& run, bool (*ignored)(const std::
   std::string key;
   for (const auto& [name, value] : run.params) {
     if (name == "experiment.seed" || name == "experiment.threads" || name == "experiment.device" ||
-        name.rfind("export.", 0) == 0 || (ignored != nullptr && ignored(name))) {
+        name.rfind("export.", 0) == 0 || is_default_setting(name, value) ||
+        (ignored != nullptr && ignored(name))) {
       continue;
     }
     key += name + "=" + value + "\n";

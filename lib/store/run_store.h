@@ -207,6 +207,10 @@ class RunStore {
 
   // Runs of a sweep, oldest first, with their params (for leaderboards).
   std::vector<RunDetails> sweep_runs(int64_t sweep_id) const;
+  // Sets the trial keys of runs of a sweep (run id -> key) in one write
+  // transaction, for when the key function changes. Throws wb::Error, with
+  // nothing changed, for a run that is not one of the sweep's.
+  void set_trial_keys(int64_t sweep_id, const std::map<int64_t, std::string>& keys);
 
   // Tagging twice keeps one tag; removing a tag the run lacks does nothing.
   // All three throw wb::Error for a run that does not exist.

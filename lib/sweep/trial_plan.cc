@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "core/errors.h"
@@ -12,10 +13,14 @@
 namespace wb {
 namespace {
 
-bool is_excluded(const std::string& key, bool exclude_seed) {
+// A setting at its default is left out of the identity: a key added in a
+// later version (whose default keeps the earlier behaviour) is absent from
+// earlier runs' params and at its default in new ones, and both give one key.
+bool is_excluded(const std::string& key, const std::string& value, bool exclude_seed) {
   const auto& execution = execution_settings();
   if (std::find(execution.begin(), execution.end(), key) != execution.end()) return true;
-  return exclude_seed && key == "experiment.seed";
+  if (exclude_seed && key == "experiment.seed") return true;
+  return is_default_setting(key, value);
 }
 
 std::string hash_settings(const SettingValues& settings, bool exclude_seed) {
@@ -29,7 +34,7 @@ std::string hash_settings(const SettingValues& settings, bool exclude_seed) {
   SettingValues sorted = settings;  // the key must not depend on the settings' order
   std::sort(sorted.begin(), sorted.end());
   for (const auto& [key, value] : sorted) {
-    if (is_excluded(key, exclude_seed)) continue;
+    if (is_excluded(key, value, exclude_seed)) continue;
     add(key);
     add("=");
     add(value);
@@ -112,6 +117,15 @@ std::string trial_key(const SettingValues& flattened_config) {
 
 std::string point_key(const SettingValues& flattened_config) {
   return hash_settings(flattened_config, true);
+}
+
+std::map<int64_t, std::string> stale_trial_keys(const std::vector<RunDetails>& sweep_runs) {
+  std::map<int64_t, std::string> stale;
+  for (const RunDetails& run : sweep_runs) {
+    const std::string key = trial_key(run.params);
+    if (key != run.summary.trial_key) stale[run.summary.id] = key;
+  }
+  return stale;
 }
 
 std::string describe_values(const SettingValues& values) {

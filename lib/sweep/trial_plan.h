@@ -4,11 +4,13 @@
 // The plan depends only on the sweep file (random draws come from the sweep's
 // own seed), so every worker and every resumed run computes the same one.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "config/experiment_config.h"
+#include "store/run_store.h"
 #include "sweep/sweep_config.h"
 
 namespace wb {
@@ -38,12 +40,18 @@ TrialPlan plan_trials(const SweepConfig& sweep,
                       const std::vector<std::string>& execution_overrides = {});
 
 // A trial's identity: FNV-1a over its resolved settings but the execution
-// settings, as 16 hex digits. The settings recorded with a run give the same
-// key, so any run can be matched to its trial.
+// settings and those at their built-in defaults, as 16 hex digits. The
+// settings recorded with a run give the same key, so any run can be matched to
+// its trial, also after a version that adds config keys.
 std::string trial_key(const SettingValues& flattened_config);
 
 // The same over everything but the seed: which trials are replicates of one point.
 std::string point_key(const SettingValues& flattened_config);
+
+// The runs whose stored trial key is not trial_key of their params (recorded
+// by a version whose key function differed), with the key they have now:
+// RunStore::set_trial_keys makes a resumed sweep find them again.
+std::map<int64_t, std::string> stale_trial_keys(const std::vector<RunDetails>& sweep_runs);
 
 // "walk.p=0.5 walk.q=2.0", for progress lines; strings lose their quotes.
 std::string describe_values(const SettingValues& values);
