@@ -82,6 +82,16 @@ TEST_CASE("bad settings name the file, line and key", "[config]") {
                       Contains("exp.toml:4") && Contains("expected a list of numbers"));
   REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\nclassifier_l2_choices = [1, 0]\n"),
                       Contains("eval.classifier_l2_choices") && Contains("got 0"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\nvalidation_edges = \"unseen\"\n"),
+                      Contains("exp.toml:4") && Contains("\"held_out\""));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\nvalidation_edges = \"held_out\"\n"),
+                      Contains("eval.validation_fraction > 0"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\nvalidation_edges = \"held_out\"\n"
+                            "validation_fraction = 0.5\n"),
+                      Contains("eval.test_fraction + eval.validation_fraction < 1"));
+  REQUIRE(parse("[graph]\npath = \"x\"\n[eval]\nvalidation_edges = \"held_out\"\n"
+                "validation_fraction = 0.1\n")
+              .eval.validation_edges == "held_out");
 }
 
 TEST_CASE("a table header cut short by a comment is a syntax error, not a crash", "[config]") {

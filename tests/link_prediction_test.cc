@@ -173,6 +173,36 @@ TEST_CASE("link prediction scores informative embeddings highly", "[eval]") {
   CHECK(at::get_num_threads() == torch_threads);
 }
 
+TEST_CASE("held-out validation edges are scored by the test fit", "[eval]") {
+  const wb::Graph graph = two_cliques(25);
+  wb::LinkSplitOptions split_options;
+  split_options.seed = 4;
+  split_options.test_fraction = 0.4;
+  split_options.validation_fraction = 0.1;
+  const wb::LinkSplit split = wb::split_for_link_prediction(graph, split_options);
+  REQUIRE_FALSE(split.validation_edges.empty());
+  wb::Rng rng(3, 0);
+  wb::Matrix embeddings(graph.num_nodes(), 8);
+  for (int64_t i = 0; i < embeddings.rows; ++i) {
+    for (int64_t j = 0; j < embeddings.cols; ++j) embeddings.row(i)[j] = noise(rng, 0.2f);
+    embeddings.row(i)[i < 25 ? 0 : 1] += 1.0f;
+  }
+  wb::LinkPredictionOptions options;
+  options.operators = {wb::EdgeOperator::kHadamard};
+  // Asked for or not, validation comes from the split's own edges.
+  for (double fraction : {0.0, 0.3}) {
+    options.validation_fraction = fraction;
+    const auto results = wb::evaluate_link_prediction(embeddings, split, options);
+    CHECK(results.size() == 14);  // 2 methods x 6 measures + 2 validation scores
+    CHECK(results.at("link/hadamard/val_roc_auc") > 0.9);
+    CHECK(results.at("link/dot/val_roc_auc") > 0.9);
+  }
+  // Noise alone: validation at chance too.
+  for (float& v : embeddings.values) v = noise(rng, 1.0f);
+  const auto noise_only = wb::evaluate_link_prediction(embeddings, split, options);
+  CHECK(noise_only.at("link/hadamard/val_roc_auc") < 0.75);
+}
+
 TEST_CASE("link prediction is at chance for random embeddings", "[eval]") {
   // Not the cliques: there train and test positives together are nearly all
   // within-clique pairs, so whatever a classifier fits on one is anti-fitted

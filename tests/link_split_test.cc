@@ -261,3 +261,70 @@ TEST_CASE("link split refuses impossible requests", "[eval]") {
   options.test_fraction = 0.0;
   CHECK_THROWS_AS(wb::split_for_link_prediction(ring_with_chords(false), options), wb::ConfigError);
 }
+
+namespace {
+
+void check_validation_split(const wb::Graph& graph, wb::LinkSplitOptions options) {
+  const wb::LinkSplit plain = wb::split_for_link_prediction(graph, options);
+  options.validation_fraction = 0.1;
+  const wb::LinkSplit split = wb::split_for_link_prediction(graph, options);
+  // The test pairs are the split's without validation, and the train
+  // non-edges a prefix of its (validation may take edges it trained on).
+  CHECK(as_keys(graph, split.test_edges) == as_keys(graph, plain.test_edges));
+  CHECK(as_keys(graph, split.test_non_edges) == as_keys(graph, plain.test_non_edges));
+  const auto train_non_edges = as_keys(graph, plain.train_non_edges);
+  REQUIRE(split.train_non_edges.size() <= train_non_edges.size());
+  CHECK(as_keys(graph, split.train_non_edges) ==
+        std::vector<std::pair<int, int>>(
+            train_non_edges.begin(),
+            train_non_edges.begin() + static_cast<int64_t>(split.train_non_edges.size())));
+
+  const int64_t edges = count_non_loop_edges(graph);
+  const auto held = static_cast<int64_t>(split.validation_edges.size());
+  CHECK(held == std::llround(0.1 * static_cast<double>(edges)));
+  CHECK(split.validation_non_edges.size() == split.validation_edges.size());
+  const wb::Graph& residual = split.train_graph;
+  CHECK(residual.num_edges() == graph.num_edges() - split.removed - held);
+  Components components(residual);
+  for (wb::NodeId u = 0; u < graph.num_nodes(); ++u) {
+    for (const wb::NodeId* v = graph.neighbors_begin(u); v != graph.neighbors_end(u); ++v) {
+      REQUIRE(components.find(u) == components.find(*v));
+    }
+  }
+  // Validation edges: edges the walks never see, none of them a test or a
+  // classifier training edge.
+  std::set<std::pair<int, int>> used;
+  for (const auto* list : {&split.test_edges, &split.train_edges}) {
+    for (wb::NodePair p : *list) used.insert(key(graph, p));
+  }
+  for (wb::NodePair p : split.validation_edges) {
+    CHECK(graph.has_arc(p.u, p.v));
+    CHECK_FALSE(linked(residual, p));
+    CHECK(used.insert(key(graph, p)).second);
+  }
+  std::set<std::pair<int, int>> non_edges;
+  for (const auto* list :
+       {&split.test_non_edges, &split.train_non_edges, &split.validation_non_edges}) {
+    for (wb::NodePair p : *list) {
+      CHECK(p.u != p.v);
+      CHECK_FALSE(linked(graph, p));
+      CHECK(non_edges.insert(key(graph, p)).second);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("validation edges are held out of the residual graph like the test edges", "[eval]") {
+  wb::LinkSplitOptions options;
+  options.seed = 3;
+  check_validation_split(two_random_components(120, 150, 42), options);     // non-edges listed
+  check_validation_split(two_random_components(20000, 50000, 9), options);  // drawn
+
+  // The ring's removable edges all go to the test set at 0.5: none is left.
+  options.validation_fraction = 0.1;
+  CHECK_THROWS_WITH(wb::split_for_link_prediction(ring_with_chords(false), options),
+                    Catch::Contains("no edge is left to hold out for validation"));
+  options.validation_fraction = 0.5;
+  CHECK_THROWS_AS(wb::split_for_link_prediction(ring_with_chords(false), options), wb::ConfigError);
+}

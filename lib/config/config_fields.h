@@ -106,6 +106,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("train_fraction", c.eval.train_fraction, RealRange{0.0, 1.0, true, true});
   v.field("repeats", c.eval.repeats, IntRange{1, 1000});
   v.field("validation_fraction", c.eval.validation_fraction, RealRange{0.0, 1.0, false, true});
+  v.field("validation_edges", c.eval.validation_edges, Choices{"seen", "held_out"});
 
   v.section("export");
   v.field("formats", c.export_.formats, Choices{"npy", "pt", "word2vec", "walks"});

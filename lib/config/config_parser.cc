@@ -289,6 +289,13 @@ void validate_combinations(const ExperimentConfig& c) {
     throw ConfigError(
         located(c.source_path, 0, "eval.normalize_choices: list at least one of \"none\", \"l2\""));
   }
+  if (c.eval.validation_edges == "held_out" &&
+      !(c.eval.validation_fraction > 0 && c.eval.test_fraction + c.eval.validation_fraction < 1)) {
+    throw ConfigError(located(c.source_path, 0,
+                              "eval.validation_edges = \"held_out\" needs eval.validation_fraction "
+                              "> 0, and eval.test_fraction + eval.validation_fraction < 1 (both "
+                              "are fractions of the graph's edges)"));
+  }
   if (c.eval.task == "link_prediction" && c.eval.operators.empty()) {
     throw ConfigError(located(c.source_path, 0, "eval.operators: list at least one operator"));
   }

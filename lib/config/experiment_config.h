@@ -114,6 +114,11 @@ struct EvalSection {
   // a share of the training nodes; link prediction: of the classifier's
   // training pairs), for sweeps to select on without touching the test pairs.
   double validation_fraction = 0;
+  // link_prediction, where the validation pairs come from: "seen" (the
+  // classifier's training pairs, edges the walks saw: cheap, runs high) or
+  // "held_out" (validation_fraction of the graph's edges removed from the
+  // walks' graph as the test edges are, as OGB does: scores like the test).
+  std::string validation_edges = "seen";
 };
 
 struct ExportSection {

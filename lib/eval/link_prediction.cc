@@ -133,12 +133,18 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       throw DataError("link prediction: the split has no training pairs for the edge classifier");
     }
     const LabelledPairs train = label_pairs(split.train_edges, split.train_non_edges);
-    const bool validating = options.validation_fraction > 0;
+    // Held-out validation edges (the split's) are scored by each operator's
+    // test model; without them validation pairs come out of the training
+    // pairs, with a fit of their own.
+    const LabelledPairs held_out = label_pairs(split.validation_edges, split.validation_non_edges);
+    const bool validating = options.validation_fraction > 0 && held_out.pairs.empty();
     const Validation v =
         validating ? validation_split(split, options.validation_fraction) : Validation{};
-    if (validating) {
-      results["link/dot/val_roc_auc"] = roc_auc(
-          dot_products(embeddings, v.held.pairs, options.classifier.threads), v.held.labels);
+    const LabelledPairs& validation_pairs = validating ? v.held : held_out;
+    if (!validation_pairs.pairs.empty()) {
+      results["link/dot/val_roc_auc"] =
+          roc_auc(dot_products(embeddings, validation_pairs.pairs, options.classifier.threads),
+                  validation_pairs.labels);
     }
     // One fit per operator on the training pairs, scored on the test pairs;
     // with validation first one per operator on its fit part, scored on the
@@ -165,6 +171,12 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
         scored[fit]["link/" + name(op) + "/val_roc_auc"] = roc_auc(log_odds, scored_pairs.labels);
       } else {
         record(scored[fit], name(op), log_odds, scored_pairs.labels);
+        if (!held_out.pairs.empty()) {
+          scored[fit]["link/" + name(op) + "/val_roc_auc"] =
+              roc_auc(model.decision_function(
+                          edge_features(embeddings, held_out.pairs, op, classifier.threads)),
+                      held_out.labels);
+        }
       }
     });
     for (const auto& fit_scores : scored) results.insert(fit_scores.begin(), fit_scores.end());

@@ -23,6 +23,8 @@ struct LinkPredictionOptions {
   LogisticRegressionOptions classifier;
   // > 0: also "link/<method>/val_roc_auc", from this share of the classifier's
   // training pairs held out of its fit (for sweeps; the test pairs unused).
+  // A split with validation edges of its own is scored on those instead,
+  // whatever this says.
   double validation_fraction = 0;
 };
 

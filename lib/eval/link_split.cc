@@ -14,7 +14,13 @@ namespace {
 
 // Each step draws from its own stream, so changing how one step consumes
 // random numbers leaves the choices of the others unchanged.
-enum Stream : uint64_t { kForestStream = 1, kRemovalStream, kTrainEdgeStream, kNonEdgeStream };
+enum Stream : uint64_t {
+  kForestStream = 1,
+  kRemovalStream,
+  kTrainEdgeStream,
+  kNonEdgeStream,
+  kValidationNonEdgeStream
+};
 
 // Below this many candidate pairs, listing every non-edge is cheaper and
 // safer (dense graphs) than rejection sampling.
@@ -180,12 +186,47 @@ std::vector<NodePair> to_pairs(const std::vector<uint64_t>& keys, size_t begin, 
   return pairs;
 }
 
+// Non-edges for validation, disjoint from the first `used` of `drawn` (the
+// test and train non-edges), from a stream of their own so that the others
+// stay those of a split without validation.
+std::vector<NodePair> validation_non_edges(const Graph& graph, std::vector<uint64_t> drawn,
+                                           uint64_t used, uint64_t count, uint64_t available,
+                                           uint64_t seed) {
+  if (used + count > available) {
+    throw DataError("link split: needs " + std::to_string(used + count) +
+                    " non-edges but the graph has " + std::to_string(available));
+  }
+  Rng rng(seed, kValidationNonEdgeStream);
+  std::vector<uint64_t> taken(drawn.begin(), drawn.begin() + static_cast<int64_t>(used));
+  std::sort(taken.begin(), taken.end());
+  std::vector<uint64_t> candidates(drawn.begin() + static_cast<int64_t>(used), drawn.end());
+  if (candidates.size() < count) {  // drawn by rejection: draw more, drop the taken ones
+    for (uint64_t key : draw_non_edges(graph, used + count, rng)) {
+      if (!std::binary_search(taken.begin(), taken.end(), key)) candidates.push_back(key);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+  if (candidates.size() < count) {
+    throw DataError("link split: the graph is too dense to sample " + std::to_string(count) +
+                    " validation non-edges");
+  }
+  sample_to_front(candidates, static_cast<size_t>(count), rng);
+  return to_pairs(candidates, 0, static_cast<size_t>(count));
+}
+
 }  // namespace
 
 LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& options) {
   if (!(options.test_fraction > 0.0 && options.test_fraction < 1.0)) {
     throw ConfigError("link split: test_fraction must be in (0, 1), got " +
                       std::to_string(options.test_fraction));
+  }
+  if (!(options.validation_fraction >= 0.0 &&
+        options.test_fraction + options.validation_fraction < 1.0)) {
+    throw ConfigError("link split: validation_fraction must be >= 0 and leave edges beside the " +
+                      std::to_string(options.test_fraction) + " held out for testing, got " +
+                      std::to_string(options.validation_fraction));
   }
   const std::vector<IndexedEdge> edges = collect_edges(graph);
   if (edges.empty()) throw DataError("link split: the graph has no edges (self-loops excluded)");
@@ -208,23 +249,39 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
         std::to_string(edges.size()) + " edges, " + std::to_string(removable.size()) +
         " outside a spanning forest); use eval.task = \"none\" for this graph");
   }
+  // Validation edges come after the test edges in one partial shuffle, whose
+  // first picks do not depend on how many follow: the test edges stay those
+  // of a split without validation.
+  const int64_t validation_count =
+      options.validation_fraction > 0.0
+          ? std::min<int64_t>(
+                std::llround(options.validation_fraction * static_cast<double>(edges.size())),
+                static_cast<int64_t>(removable.size()) - split.removed)
+          : 0;
+  if (options.validation_fraction > 0.0 && validation_count <= 0) {
+    throw DataError(
+        "link split: no edge is left to hold out for validation without disconnecting the "
+        "graph; lower eval.test_fraction or hold validation pairs out of the classifier's "
+        "training pairs instead");
+  }
   Rng removal_rng(options.seed, kRemovalStream);
-  sample_to_front(removable, static_cast<size_t>(split.removed), removal_rng);
-  removable.resize(static_cast<size_t>(split.removed));
+  sample_to_front(removable, static_cast<size_t>(split.removed + validation_count), removal_rng);
+  removable.resize(static_cast<size_t>(split.removed + validation_count));
 
   std::vector<char> removed_arc(static_cast<size_t>(graph.num_arcs()), 0);
   std::vector<char> removed_edge(edges.size(), 0);
-  split.test_edges.reserve(removable.size());
-  for (int64_t e : removable) {
-    const IndexedEdge& edge = edges[e];
-    removed_edge[e] = 1;
+  split.test_edges.reserve(static_cast<size_t>(split.removed));
+  for (size_t i = 0; i < removable.size(); ++i) {
+    const IndexedEdge& edge = edges[removable[i]];
+    removed_edge[removable[i]] = 1;
     removed_arc[edge.arc] = 1;
     if (!graph.directed) {
       const NodeId* reverse =
           std::lower_bound(graph.neighbors_begin(edge.v), graph.neighbors_end(edge.v), edge.u);
       removed_arc[reverse - graph.targets.data()] = 1;
     }
-    split.test_edges.push_back({edge.u, edge.v});
+    (static_cast<int64_t>(i) < split.removed ? split.test_edges : split.validation_edges)
+        .push_back({edge.u, edge.v});
   }
   split.train_graph = without_arcs(graph, removed_arc);
 
@@ -241,7 +298,11 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
     split.train_edges.push_back({edges[kept[i]].u, edges[kept[i]].v});
   }
 
-  const uint64_t needed = split.test_edges.size() + train_count;
+  // Non-edges are drawn as many as a split without validation would use, so
+  // the test and train non-edges are that split's (train ones a prefix when
+  // validation took edges the classifier would have trained on).
+  const uint64_t needed = split.test_edges.size() +
+                          std::min(edges.size() - split.test_edges.size(), split.test_edges.size());
   const uint64_t available = count_non_edges(graph, edges);
   if (needed > available) {
     throw DataError("link split: needs " + std::to_string(needed) +
@@ -253,7 +314,12 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
                                         : draw_non_edges(graph, needed, non_edge_rng);
   sample_to_front(non_edges, static_cast<size_t>(needed), non_edge_rng);
   split.test_non_edges = to_pairs(non_edges, 0, split.test_edges.size());
-  split.train_non_edges = to_pairs(non_edges, split.test_edges.size(), needed);
+  split.train_non_edges =
+      to_pairs(non_edges, split.test_edges.size(), split.test_edges.size() + train_count);
+  if (validation_count > 0) {
+    split.validation_non_edges = validation_non_edges(
+        graph, non_edges, needed, static_cast<uint64_t>(validation_count), available, options.seed);
+  }
   return split;
 }
 

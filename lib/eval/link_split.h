@@ -12,6 +12,11 @@ namespace wb {
 
 struct LinkSplitOptions {
   double test_fraction = 0.5;  // of the graph's edges (self-loops excluded), in (0, 1)
+  // > 0: this fraction of the edges is held out for validation too, removed
+  // from the residual graph like the test edges (OGB's train/valid/test), so
+  // a validation score sees edges the walks never saw. The test edges are
+  // the same as without it.
+  double validation_fraction = 0;
   uint64_t seed = 0;
 };
 
@@ -33,6 +38,10 @@ struct LinkSplit {
   std::vector<NodePair> train_edges;
   // As many further non-edges of the original graph, disjoint from test_non_edges.
   std::vector<NodePair> train_non_edges;
+  // With options.validation_fraction > 0: the edges held out for validation
+  // (absent from train_graph), and as many non-edges disjoint from the others.
+  std::vector<NodePair> validation_edges;
+  std::vector<NodePair> validation_non_edges;
   // removed < requested_removals when the graph has too few edges outside a
   // spanning forest to remove the requested fraction.
   int64_t requested_removals = 0;
@@ -42,9 +51,10 @@ struct LinkSplit {
 // Deterministic given options.seed. Undirected graphs are split on unique
 // edges {u, v}; directed graphs on arcs, with components taken as weakly
 // connected. Self-loops stay in the residual graph and are never sampled.
-// Throws ConfigError for a test_fraction outside (0, 1) and DataError when the
-// graph has no edges, no edge can be removed without disconnecting it, or it
-// has too few non-edges to sample.
+// Throws ConfigError for a test_fraction outside (0, 1) (or test and
+// validation fractions adding up to 1 or more) and DataError when the graph
+// has no edges, no edge can be removed without disconnecting it (none left
+// for validation), or it has too few non-edges to sample.
 LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& options);
 
 }  // namespace wb

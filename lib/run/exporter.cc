@@ -27,6 +27,8 @@ std::string split_text(const Graph& graph, const LinkSplit& split) {
   };
   add("test", split.test_edges, 1);
   add("test", split.test_non_edges, 0);
+  add("validation", split.validation_edges, 1);
+  add("validation", split.validation_non_edges, 0);
   add("train", split.train_edges, 1);
   add("train", split.train_non_edges, 0);
   return text;

@@ -100,7 +100,9 @@ LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& co
   LinkPredictionOptions options;
   options.classifier.device = context.device;
   options.classifier.threads = context.threads;
-  options.validation_fraction = eval.validation_fraction;
+  // Held-out validation edges are the split's; otherwise validation pairs are
+  // held out of the classifier's training pairs.
+  options.validation_fraction = eval.validation_edges == "seen" ? eval.validation_fraction : 0;
   options.operators.clear();
   for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
   // Cheap beside the classifiers (one binary search per neighbour of the
@@ -149,11 +151,20 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   const bool link_prediction = config.eval.task == "link_prediction";
   LinkSplit split;
   if (link_prediction) {
-    split = split_for_link_prediction(
-        graph, {config.eval.test_fraction, static_cast<uint64_t>(config.eval.split_seed)});
+    LinkSplitOptions split_options;
+    split_options.test_fraction = config.eval.test_fraction;
+    if (config.eval.validation_edges == "held_out") {
+      split_options.validation_fraction = config.eval.validation_fraction;
+    }
+    split_options.seed = static_cast<uint64_t>(config.eval.split_seed);
+    split = split_for_link_prediction(graph, split_options);
     recorder.score("split/test_edges", static_cast<double>(split.test_edges.size()));
-    log_line(hooks, "split: " + std::to_string(split.test_edges.size()) +
-                        " held-out edges, training on the residual graph");
+    std::string held = std::to_string(split.test_edges.size()) + " held-out edges";
+    if (!split.validation_edges.empty()) {
+      recorder.score("split/validation_edges", static_cast<double>(split.validation_edges.size()));
+      held += " and " + std::to_string(split.validation_edges.size()) + " for validation";
+    }
+    log_line(hooks, "split: " + held + ", training on the residual graph");
   }
   const Graph& train_graph = link_prediction ? split.train_graph : graph;
   // Labels are read before any walk, so a bad file fails in seconds.
