@@ -189,7 +189,7 @@ std::vector<NodePair> to_pairs(const std::vector<uint64_t>& keys, size_t begin, 
 // Non-edges for validation, disjoint from the first `used` of `drawn` (the
 // test and train non-edges), from a stream of their own so that the others
 // stay those of a split without validation.
-std::vector<NodePair> validation_non_edges(const Graph& graph, std::vector<uint64_t> drawn,
+std::vector<NodePair> validation_non_edges(const Graph& graph, const std::vector<uint64_t>& drawn,
                                            uint64_t used, uint64_t count, uint64_t available,
                                            uint64_t seed) {
   if (used + count > available) {
