@@ -106,6 +106,26 @@ TEST_CASE("a setting added later, at its default, groups new runs with earlier o
   REQUIRE(paper_results_table(store, paper).rows[0][3] == "0.9905 ± 0.0007 (n=2)");
 }
 
+TEST_CASE("validation on held-out edges outranks validation on seen ones", "[report]") {
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
+  const std::vector<PaperScore> paper = {{"facebook", "link/hadamard/roc_auc", 0.968}};
+  const auto validated = [&](const std::string& p, const std::string& edges, double validation,
+                             double test) {
+    std::map<std::string, std::string> variant = {{"walk.p", p}};
+    if (!edges.empty()) variant["eval.validation_edges"] = edges;
+    add_link_run(store, variant, "cpu", test, {{"link/hadamard/val_roc_auc", validation}});
+  };
+  validated("1", "", 0.99, 0.97);  // seen edges: scores high whatever it learnt
+  REQUIRE_THAT(paper_results_table(store, paper).rows[0][6], Catch::Contains("p=1 "));
+  validated("0.5", "held_out", 0.80, 0.975);
+  validated("4", "held_out", 0.75, 0.98);
+  const ReportTable table = paper_results_table(store, paper);
+  REQUIRE(table.rows[0][3] == "0.9750 (n=1)");
+  REQUIRE_THAT(table.rows[0][6],
+               Catch::Contains("p=0.5 ") && Catch::Contains("validated on held-out edges"));
+}
+
 TEST_CASE("link rows show the best graph heuristic of the shown runs' split", "[report]") {
   test::TempDir dir;
   RunStore store(dir.file("paper.db"));
