@@ -34,19 +34,10 @@ double score(const Graph& graph, NodeId u, NodeId v, LinkHeuristic heuristic) {
     // ones a degree-1 z would divide by ln 1 = 0.
     if (dz > 1) adamic_adar += 1.0 / std::log(static_cast<double>(dz));
   });
-  switch (heuristic) {
-    case LinkHeuristic::kCommonNeighbors:
-      return common;
-    case LinkHeuristic::kJaccard: {
-      const double united = du + dv - common;
-      return united > 0 ? common / united : 0.0;
-    }
-    case LinkHeuristic::kAdamicAdar:
-      return adamic_adar;
-    case LinkHeuristic::kPreferentialAttachment:
-      break;
-  }
-  return du * dv;
+  if (heuristic == LinkHeuristic::kCommonNeighbors) return common;
+  if (heuristic == LinkHeuristic::kAdamicAdar) return adamic_adar;
+  const double united = du + dv - common;  // Jaccard
+  return united > 0 ? common / united : 0.0;
 }
 
 }  // namespace

@@ -234,13 +234,9 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
       group.test.push_back(test);
       const auto validation = summary.scores.find(validation_key(reference.metric));
       if (validation != summary.scores.end()) group.validation.push_back(validation->second);
-      for (const auto& [key, value] : summary.scores) {
-        const size_t slash = key.find('/', 5);
-        if (key.rfind("link/", 0) == 0 &&
-            key.compare(slash + 1, std::string::npos, "roc_auc") == 0 &&
-            is_link_heuristic(key.substr(5, slash - 5))) {
-          group.heuristics[key.substr(5, slash - 5)].push_back(value);
-        }
+      for (LinkHeuristic heuristic : all_link_heuristics()) {
+        const auto auc = summary.scores.find("link/" + name(heuristic) + "/roc_auc");
+        if (auc != summary.scores.end()) group.heuristics[name(heuristic)].push_back(auc->second);
       }
       group.latest_run = std::max(group.latest_run, summary.id);
     }

@@ -100,14 +100,11 @@ LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& co
   LinkPredictionOptions options;
   options.classifier.device = context.device;
   options.classifier.threads = context.threads;
-  // Held-out validation edges are the split's; otherwise validation pairs are
-  // held out of the classifier's training pairs.
-  options.validation_fraction = eval.validation_edges == "seen" ? eval.validation_fraction : 0;
+  options.validation_fraction = eval.validation_fraction;
   options.operators.clear();
   for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
   // Cheap beside the classifiers (one binary search per neighbour of the
-  // smaller side), so always on; not a config key, so sweeps' trial keys and
-  // the settings recorded with earlier runs stay as they were.
+  // smaller side), so always on.
   options.heuristics = all_link_heuristics();
   options.classifier.l2 = eval.classifier_l2;
   return options;

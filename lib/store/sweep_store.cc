@@ -176,8 +176,8 @@ TrialClaim RunStore::claim_trial(const RunStart& start, int max_attempts, int st
 void RunStore::set_trial_keys(int64_t sweep_id, const std::map<int64_t, std::string>& keys) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   in_transaction(*db_, TransactionMode::kWrite, [&] {
+    Statement update(*db_, "UPDATE runs SET trial_key = ?1 WHERE id = ?2 AND sweep_id = ?3");
     for (const auto& [run_id, key] : keys) {
-      Statement update(*db_, "UPDATE runs SET trial_key = ?1 WHERE id = ?2 AND sweep_id = ?3");
       update.bind_text(1, key).bind_int64(2, run_id).bind_int64(3, sweep_id).run();
       if (db_->changes() != 1) {
         throw Error(located(path_, 0,
