@@ -7,9 +7,9 @@
 #   device run: source .device-kit/env.sh && tools/gpu_check.sh
 # Knobs: WB_CHECK_PARTS (default "tests bench runs": which parts, in that
 # order), WB_DEADLINE (see tools/gpu_lib.sh), WB_BENCH_FILTER (default: the
-# seed-graph cases), WB_HEADLINE ("storage epochs"; default: the faster window
-# storage, and 100 epochs if its measured rate allows them within ~2 minutes,
-# else fewer).
+# seed-graph cases), WB_HEADLINE ("storage epochs kernel"; default: the
+# faster window storage and kernel, and 100 epochs if its measured rate allows
+# them within ~2 minutes, else fewer).
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-check}
 mkdir -p "$OUT"
@@ -51,14 +51,25 @@ run() {  # experiment file, label, then --set overrides
   echo "exit code $?"
 }
 if wants runs; then
-  read -r storage epochs <<<"${WB_HEADLINE:-$(python3 tools/gpu_check_summary.py --headline "$BENCH_JSON")}"
+  read -r storage epochs kernel <<<"${WB_HEADLINE:-$(python3 tools/gpu_check_summary.py --headline "$BENCH_JSON")}"
+  kernel=${kernel:-ring}
   shop=experiments/ecommerce-500k.toml
-  run $shop "window-$storage-${epochs}ep" --set train.trainer='"fused"' \
-    --set train.negative_sharing='"window"' --set train.storage="\"$storage\"" --set train.epochs="$epochs"
+  export WB_SGNS_KERNEL=$kernel
+  run $shop "window-$storage-${epochs}ep-$kernel" --set train.trainer='"fused"' \
+    --set train.negative_sharing='"window"' --set train.storage="\"$storage\"" --set train.epochs="$epochs" \
+    --set experiment.name="\"ecommerce-500k-$kernel\""
+  unset WB_SGNS_KERNEL
   for sharing in window none; do
     run $shop "$sharing-fp32-1ep" --set train.trainer='"fused"' \
       --set train.negative_sharing="\"$sharing\"" --set train.epochs=1
   done
+  # The shared-memory kernel (sgns_cuda_async.cu) on the same runs: same AUC?
+  export WB_SGNS_KERNEL=async
+  for sharing in window none; do
+    run $shop "$sharing-fp32-async-1ep" --set train.trainer='"fused"' \
+      --set train.negative_sharing="\"$sharing\"" --set train.epochs=1 --set experiment.name='"ecommerce-500k-async"'
+  done
+  unset WB_SGNS_KERNEL
   # Experimental: fp32 updates added in L2 (diverged on this graph once; see
   # lib/train/fused_cuda_trainer.cu).
   export WB_SGNS_ATOMIC=1

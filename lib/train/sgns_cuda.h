@@ -52,6 +52,14 @@ constexpr int kSgnsCudaMaxDimension = 512;
 // deterministic launch uses a single warp, which visits the centers in the
 // CPU trainer's order: the result then matches a one-thread CPU run up to
 // floating-point summation order.
+// WB_SGNS_KERNEL=async picks launch_sgns_async where it applies.
 void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic);
+
+// The same training with up to `slots` (4, 8 or 16) target rows per warp
+// fetched ahead into shared memory (sgns_cuda_async.cu). False, launching
+// nothing, where it does not apply: rows whose bytes are not a multiple of
+// 16, or atomic updates.
+bool launch_sgns_async(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic,
+                       int slots);
 
 }  // namespace wb

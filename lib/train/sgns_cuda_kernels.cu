@@ -8,10 +8,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 #include <type_traits>
 
 #include "cuda/cuda_support.h"
 #include "train/sgns_cuda.h"
+#include "train/sgns_cuda_plan.cuh"
 #include "train/sgns_cuda_rows.cuh"
 
 namespace wb {
@@ -19,39 +21,7 @@ namespace {
 
 constexpr int kThreadsPerBlock = 128;
 constexpr int kDefaultPrefetchDepth = 1;
-
-// The rows one center position trains, in the CPU's order: per pair the
-// context then k negatives, or (shared) all contexts then k negatives once.
-struct CenterPlan {
-  const int32_t* walk;
-  int64_t position, first;
-  int64_t contexts;  // m
-  bool shared;
-  int num_negatives;
-  TargetDraws draws;
-  __device__ int64_t targets() const {
-    return shared ? contexts + num_negatives : contexts * (num_negatives + 1);
-  }
-  __device__ bool is_context(int64_t t) const {
-    return is_context_target(t, contexts, num_negatives, shared);
-  }
-  // Any target in any order: each negative has its own stream, so a warp's
-  // lanes resolve 32 targets at once and their table lookups overlap.
-  __device__ int32_t id(int64_t t, const NegativeTable& negatives) const {
-    if (is_context(t)) return walk[context_position(shared ? t : t / (num_negatives + 1))];
-    return negatives.sample(draws, t);
-  }
-  __device__ float weight(int64_t t) const {
-    return shared && !is_context(t) ? static_cast<float>(contexts) : 1.0f;
-  }
-  __device__ bool ends_pair(int64_t t) const {
-    return !shared && t % (num_negatives + 1) == num_negatives;
-  }
-  __device__ int64_t context_position(int64_t i) const {
-    const int64_t j = first + i;
-    return j < position ? j : j + 1;
-  }
-};
+constexpr int kDefaultAsyncSlots = 8;
 
 // DEPTH target rows are in flight while one is scored: a warp alone cannot
 // cover the memory latency with one outstanding row.
@@ -76,36 +46,15 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
   unsigned long long sampled_pairs = 0, pairs = 0;
 
   for (int64_t c = warp; c < centers; c += num_warps) {
-    // Walk-major (a single warp: the CPU's order) or position-major: then
-    // neighbouring warps train different walks, and two centers of one walk,
-    // which share most of their contexts, are never trained at once.
-    const int64_t slot = a.first_slot + (walk_major ? c / length : c % chunk_walks);
-    const int64_t position = walk_major ? c % length : c / chunk_walks;
-    const int64_t walk_id = a.order(slot);
-    const int32_t* walk = a.walks + walk_id * length;
-    const int32_t center = walk[position];
-    if (center < 0) continue;
-    const uint64_t stream = center_stream(a.epoch, walk_id, length, position);
-    Rng rng = center_rng(a.seed, stream);
-    const int64_t reach =
-        a.dynamic_window ? 1 + static_cast<int64_t>(rng.below(a.window)) : a.window;
-    const int64_t first = position > reach ? position - reach : 0;
-    int64_t last = position + reach < length - 1 ? position + reach : length - 1;
-    while (last > position && walk[last] < 0) --last;
-    const CenterPlan plan{walk,
-                          position,
-                          first,
-                          last - first,
-                          a.share_negatives,
-                          a.num_negatives,
-                          TargetDraws(a.seed, stream)};
-    if (plan.contexts == 0) continue;
-    const float lr = a.schedule.at(a.epoch * a.num_walks + slot, a.walks_total);
-    const bool want_loss = measures_loss(position);
-    Rounder rounder{static_cast<uint32_t>(mix64(stream ^ (static_cast<uint64_t>(lane) << 56)))};
+    CenterPlan plan;
+    if (!plan_center(a, c, walk_major, plan)) continue;
+    const float lr = plan.lr;
+    const bool want_loss = plan.want_loss;
+    Rounder rounder{
+        static_cast<uint32_t>(mix64(plan.stream ^ (static_cast<uint64_t>(lane) << 56)))};
 
     float center_row[VEC], gradient[VEC], center_change[VEC];
-    T* center_pointer = input + static_cast<int64_t>(center) * d;
+    T* center_pointer = input + static_cast<int64_t>(plan.center) * d;
     load_row<T, VEC>(center_pointer, lane, d, whole, center_row);
 #pragma unroll
     for (int i = 0; i < VEC; ++i) gradient[i] = center_change[i] = 0.0f;
@@ -268,8 +217,9 @@ void launch_for_type(const SgnsLaunch& launch, bool deterministic, int depth) {
   return launch_with_updates<T, 16>(launch, deterministic, depth);
 }
 
-// Rows in flight per warp; WB_SGNS_PREFETCH (1, 2 or 4) overrides it for
-// benchmarks and tests.
+// Rows in flight per warp; WB_SGNS_PREFETCH overrides it for benchmarks and
+// tests: 1, 2 or 4 in the register kernel, 4, 8 or 16 slots in the async one
+// (1 there means its default).
 int prefetch_depth() {
   const char* text = std::getenv("WB_SGNS_PREFETCH");
   return text != nullptr ? std::atoi(text) : kDefaultPrefetchDepth;
@@ -279,6 +229,12 @@ int prefetch_depth() {
 
 void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic) {
   const int depth = prefetch_depth();
+  // Unmeasured on a GPU yet, so opt-in: benchmarks and tests compare both.
+  const char* kernel = std::getenv("WB_SGNS_KERNEL");
+  if (kernel != nullptr && std::string(kernel) == "async" &&
+      launch_sgns_async(launch, storage, deterministic, depth > 1 ? depth : kDefaultAsyncSlots)) {
+    return;
+  }
   switch (storage) {
     case SgnsStorage::kFp32:
       return launch_for_type<float>(launch, deterministic, depth);

@@ -54,7 +54,8 @@ WB_HOST_DEVICE inline Rng center_rng(uint64_t seed, uint64_t stream) { return Rn
 // Random bits for target t of a center: two hashes of (center, t), as cheap as
 // two steps of a generator but addressable in any order.
 struct TargetDraws {
-  uint64_t base;
+  uint64_t base = 0;
+  TargetDraws() = default;
   WB_HOST_DEVICE TargetDraws(uint64_t seed, uint64_t stream)
       : base(mix64(seed ^ 0x6e65676174697665ULL ^ mix64(stream))) {}
   WB_HOST_DEVICE uint64_t bits(int64_t target, int which) const {

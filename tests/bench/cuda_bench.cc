@@ -39,8 +39,10 @@ void BM_CudaWalk(benchmark::State& state, CudaWalkMethod method, double p, doubl
 }
 
 void BM_CudaTrain(benchmark::State& state, const char* storage, const char* sharing, bool large,
-                  const char* prefetch_depth, const char* atomic = "0") {
+                  const char* prefetch_depth, const char* atomic = "0",
+                  const char* kernel = "ring") {
   if (!cuda_device_usable()) return state.SkipWithError("no usable CUDA device");
+  setenv("WB_SGNS_KERNEL", kernel, 1);
   setenv("WB_SGNS_PREFETCH", prefetch_depth, 1);
   setenv("WB_SGNS_ATOMIC", atomic, 1);
   const Graph& graph = large ? large_graph() : seed_graph();
@@ -84,6 +86,7 @@ void BM_CudaTrain(benchmark::State& state, const char* storage, const char* shar
   state.counters["bandwidth_fraction"] =
       pairs_per_second * bytes_per_pair / (device_bandwidth_gbs() * 1e9);
   state.counters["device_GBps"] = device_bandwidth_gbs();
+  unsetenv("WB_SGNS_KERNEL");
   unsetenv("WB_SGNS_PREFETCH");
   unsetenv("WB_SGNS_ATOMIC");
 }
@@ -104,22 +107,31 @@ WB_CUDA_WALK(Large_node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0
       ->UseManualTime()                              \
       ->Iterations(1);
 // Rows are stored back (Hogwild) by default; "atomic" variants add fp32
-// updates in L2 (experimental). Rows in flight per warp: 1, 2 or 4.
+// updates in L2 (experimental). Rows in flight per warp: 1, 2 or 4 in
+// registers; "async" rows fetch 8 (or 16) rows ahead into shared memory.
+// The default rows of each kernel first: a device call's deadline may cut
+// the list short.
 WB_CUDA_TRAIN(pair_fp32, "fp32", "none", false, "1")
-WB_CUDA_TRAIN(pair_fp32_depth2, "fp32", "none", false, "2")
-WB_CUDA_TRAIN(pair_fp32_atomic, "fp32", "none", false, "1", "1")
+WB_CUDA_TRAIN(pair_fp32_async, "fp32", "none", false, "8", "0", "async")
 WB_CUDA_TRAIN(pair_bf16, "bf16", "none", false, "1")
+WB_CUDA_TRAIN(pair_bf16_async, "bf16", "none", false, "8", "0", "async")
+WB_CUDA_TRAIN(window_fp32, "fp32", "window", false, "1")
+WB_CUDA_TRAIN(window_fp32_async, "fp32", "window", false, "8", "0", "async")
+WB_CUDA_TRAIN(window_bf16, "bf16", "window", false, "1")
+WB_CUDA_TRAIN(window_bf16_async, "bf16", "window", false, "8", "0", "async")
+WB_CUDA_TRAIN(pair_bf16_async16, "bf16", "none", false, "16", "0", "async")
+WB_CUDA_TRAIN(window_bf16_async16, "bf16", "window", false, "16", "0", "async")
+WB_CUDA_TRAIN(pair_fp32_depth2, "fp32", "none", false, "2")
+WB_CUDA_TRAIN(pair_fp32_depth4, "fp32", "none", false, "4")
 WB_CUDA_TRAIN(pair_bf16_depth2, "bf16", "none", false, "2")
 WB_CUDA_TRAIN(pair_bf16_depth4, "bf16", "none", false, "4")
-WB_CUDA_TRAIN(pair_fp32_depth4, "fp32", "none", false, "4")
-WB_CUDA_TRAIN(window_fp32, "fp32", "window", false, "1")
 WB_CUDA_TRAIN(window_fp32_depth2, "fp32", "window", false, "2")
-WB_CUDA_TRAIN(window_fp32_atomic, "fp32", "window", false, "1", "1")
-WB_CUDA_TRAIN(window_bf16, "bf16", "window", false, "1")
 WB_CUDA_TRAIN(window_bf16_depth2, "bf16", "window", false, "2")
 WB_CUDA_TRAIN(window_bf16_depth4, "bf16", "window", false, "4")
+WB_CUDA_TRAIN(pair_fp32_atomic, "fp32", "none", false, "1", "1")
+WB_CUDA_TRAIN(window_fp32_atomic, "fp32", "window", false, "1", "1")
 WB_CUDA_TRAIN(Large_pair_fp32, "fp32", "none", true, "1")
 WB_CUDA_TRAIN(Large_window_bf16, "bf16", "window", true, "1")
-
+WB_CUDA_TRAIN(Large_window_bf16_async, "bf16", "window", true, "8", "0", "async")
 }  // namespace
 }  // namespace wb

@@ -73,23 +73,51 @@ double max_abs_difference(const Matrix& a, const Matrix& b) {
 
 }  // namespace
 
+namespace {
+
+// How the CUDA trainer runs its kernel: which kernel, rows in flight per warp
+// and update mode (environment settings read at each launch).
+struct KernelVariant {
+  const char* kernel;  // "ring" (registers) or "async" (shared memory)
+  const char* prefetch;
+  const char* atomic;
+};
+
+const KernelVariant kDefaultKernel{"ring", "1", "0"};
+
+void use_kernel(const KernelVariant& v) {
+  setenv("WB_SGNS_KERNEL", v.kernel, 1);
+  setenv("WB_SGNS_PREFETCH", v.prefetch, 1);
+  setenv("WB_SGNS_ATOMIC", v.atomic, 1);
+}
+
+void use_default_kernel() {
+  unsetenv("WB_SGNS_KERNEL");
+  unsetenv("WB_SGNS_PREFETCH");
+  unsetenv("WB_SGNS_ATOMIC");
+}
+
+}  // namespace
+
 TEST_CASE("single-warp fused CUDA equals one-thread fused CPU", "[cuda][fused]") {
   // 64 takes the vector loads, 100 the per-element tail path; every prefetch
-  // depth must handle a row that repeats within the rows in flight.
-  for (const char* depth : {"1", "2", "4", "1atomic"}) {
+  // depth and slot count must handle a row that repeats within the rows in
+  // flight (100 nodes: repeats are frequent).
+  const KernelVariant variants[] = {{"ring", "1", "0"},  {"ring", "2", "0"},  {"ring", "4", "0"},
+                                    {"ring", "1", "1"},  {"async", "4", "0"}, {"async", "8", "0"},
+                                    {"async", "16", "0"}};
+  for (const KernelVariant& variant : variants) {
     for (int64_t dimension : {64, 100}) {
       for (const char* sharing : {"none", "window"}) {
-        const std::string variant = depth;
-        setenv("WB_SGNS_PREFETCH", variant.substr(0, 1).c_str(), 1);
-        setenv("WB_SGNS_ATOMIC", variant.size() > 1 ? "1" : "0", 1);
         TrainSection s = small_settings(dimension, sharing);
         s.deterministic = true;
         const Trained cpu = train("cpu", s, 1);
+        use_kernel(variant);
         const Trained gpu = train("cuda", s);
-        unsetenv("WB_SGNS_PREFETCH");
-        unsetenv("WB_SGNS_ATOMIC");
-        INFO("prefetch depth and update mode " << depth << ", dimension " << dimension
-                                               << ", negative_sharing " << sharing);
+        use_default_kernel();
+        INFO("kernel " << variant.kernel << ", rows in flight " << variant.prefetch << ", atomic "
+                       << variant.atomic << ", dimension " << dimension << ", negative_sharing "
+                       << sharing);
         REQUIRE(gpu.summary.pairs == cpu.summary.pairs);
         // Values are O(0.1-1); only summation order (and expf) differ.
         REQUIRE(max_abs_difference(gpu.embeddings, cpu.embeddings) < 1e-3);
@@ -101,24 +129,32 @@ TEST_CASE("single-warp fused CUDA equals one-thread fused CPU", "[cuda][fused]")
 }
 
 TEST_CASE("parallel fused CUDA reaches the CPU's loss", "[cuda][fused]") {
-  for (const char* sharing : {"none", "window"}) {
-    const TrainSection s = small_settings(64, sharing);
-    const Trained cpu = train("cpu", s, 1);
-    const Trained gpu = train("cuda", s);
-    INFO("negative_sharing " << sharing);
-    REQUIRE(gpu.summary.pairs == cpu.summary.pairs);
-    REQUIRE(gpu.summary.final_loss == Approx(cpu.summary.final_loss).epsilon(0.1));
+  for (const KernelVariant& variant : {kDefaultKernel, KernelVariant{"async", "8", "0"}}) {
+    for (const char* sharing : {"none", "window"}) {
+      const TrainSection s = small_settings(64, sharing);
+      const Trained cpu = train("cpu", s, 1);
+      use_kernel(variant);
+      const Trained gpu = train("cuda", s);
+      use_default_kernel();
+      INFO("kernel " << variant.kernel << ", negative_sharing " << sharing);
+      REQUIRE(gpu.summary.pairs == cpu.summary.pairs);
+      REQUIRE(gpu.summary.final_loss == Approx(cpu.summary.final_loss).epsilon(0.1));
+    }
   }
 }
 
 TEST_CASE("bf16 and fp16 tables track fp32 with stochastic rounding", "[cuda][fused]") {
-  TrainSection s = small_settings(64, "none");
-  const Trained fp32 = train("cuda", s);
-  for (const char* storage : {"bf16", "fp16"}) {
-    s.storage = storage;
-    const Trained half = train("cuda", s);
-    INFO("storage " << storage);
-    REQUIRE(half.summary.final_loss == Approx(fp32.summary.final_loss).epsilon(0.05));
+  for (const KernelVariant& variant : {kDefaultKernel, KernelVariant{"async", "8", "0"}}) {
+    use_kernel(variant);
+    TrainSection s = small_settings(64, "none");
+    const Trained fp32 = train("cuda", s);
+    for (const char* storage : {"bf16", "fp16"}) {
+      s.storage = storage;
+      const Trained half = train("cuda", s);
+      INFO("kernel " << variant.kernel << ", storage " << storage);
+      REQUIRE(half.summary.final_loss == Approx(fp32.summary.final_loss).epsilon(0.05));
+    }
+    use_default_kernel();
   }
 }
 
@@ -155,12 +191,17 @@ TEST_CASE("fused CUDA reaches the fused CPU's AUC on Facebook", "[cuda][pipeline
   run_pipeline(parse_experiment_config(text, "facebook.toml"), context, cpu, {});
   const double reference = cpu.scores.at("link/hadamard/roc_auc");
   context.device = "cuda";
-  for (const char* setting : {"train.negative_sharing=\"none\"",
-                              "train.negative_sharing=\"window\"", "train.storage=\"bf16\""}) {
-    MemoryRecorder gpu;
-    run_pipeline(parse_experiment_config(text, "facebook.toml", {setting}), context, gpu, {});
-    const double auc = gpu.scores.at("link/hadamard/roc_auc");
-    WARN(setting << ": fused CPU AUC " << reference << ", fused CUDA AUC " << auc);
-    REQUIRE(auc == Approx(reference).margin(0.005));
+  for (const KernelVariant& variant : {kDefaultKernel, KernelVariant{"async", "8", "0"}}) {
+    for (const char* setting : {"train.negative_sharing=\"none\"",
+                                "train.negative_sharing=\"window\"", "train.storage=\"bf16\""}) {
+      MemoryRecorder gpu;
+      use_kernel(variant);
+      run_pipeline(parse_experiment_config(text, "facebook.toml", {setting}), context, gpu, {});
+      use_default_kernel();
+      const double auc = gpu.scores.at("link/hadamard/roc_auc");
+      WARN(variant.kernel << " kernel, " << setting << ": fused CPU AUC " << reference
+                          << ", fused CUDA AUC " << auc);
+      REQUIRE(auc == Approx(reference).margin(0.005));
+    }
   }
 }
