@@ -52,7 +52,7 @@ constexpr int kSgnsCudaMaxDimension = 512;
 // deterministic launch uses a single warp, which visits the centers in the
 // CPU trainer's order: the result then matches a one-thread CPU run up to
 // floating-point summation order.
-// WB_SGNS_KERNEL=async picks launch_sgns_async where it applies.
+// WB_SGNS_KERNEL=async (or ring) picks launch_sgns_async where it applies.
 void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic);
 
 // The same training with up to `slots` (4, 8 or 16) target rows per warp
