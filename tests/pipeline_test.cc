@@ -59,6 +59,66 @@ log_every = 10
   REQUIRE(recorder.artifacts["embeddings_npy"] == 128 + 750 * 32 * 4);
 }
 
+TEST_CASE("eval.heuristics picks the graph heuristics a run scores", "[pipeline]") {
+  const std::string text = R"(
+[experiment]
+device = "cpu"
+threads = 2
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = 300
+items = 80
+categories = 4
+[walk]
+walks_per_node = 2
+walk_length = 10
+[train]
+trainer = "fused"
+dimension = 16
+[eval]
+operators = ["hadamard"]
+[export]
+formats = []
+)";
+  auto method_count = [](const MemoryRecorder& recorder, const std::string& method) {
+    return recorder.scores.count("link/" + method + "/roc_auc");
+  };
+  RunContext context;
+  context.threads = 2;
+  {
+    MemoryRecorder recorder;  // the default: all four
+    run_pipeline(parse_experiment_config(text, "h.toml"), context, recorder, {});
+    for (const char* method :
+         {"common_neighbors", "jaccard", "adamic_adar", "preferential_attachment"}) {
+      INFO(method);
+      REQUIRE(method_count(recorder, method) == 1);
+    }
+  }
+  {
+    MemoryRecorder recorder;
+    run_pipeline(parse_experiment_config(text, "h.toml", {"eval.heuristics=[\"adamic_adar\"]"}),
+                 context, recorder, {});
+    REQUIRE(method_count(recorder, "adamic_adar") == 1);
+    REQUIRE(method_count(recorder, "jaccard") == 0);
+    REQUIRE(method_count(recorder, "hadamard") == 1);
+  }
+  {
+    MemoryRecorder recorder;  // none: on graphs whose hubs make them costly
+    run_pipeline(parse_experiment_config(text, "h.toml", {"eval.heuristics=[]"}), context, recorder,
+                 {});
+    for (const auto& [key, value] : recorder.scores) {
+      INFO(key);
+      REQUIRE(key.find("common_neighbors") == std::string::npos);
+      REQUIRE(key.find("preferential_attachment") == std::string::npos);
+    }
+    REQUIRE(method_count(recorder, "hadamard") == 1);
+  }
+  REQUIRE_THROWS_WITH(
+      parse_experiment_config(text, "h.toml", {"eval.heuristics=[\"katz\"]"}),
+      Catch::Contains("eval.heuristics") && Catch::Contains("unknown value \"katz\""));
+}
+
 TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
           "[pipeline][dataset]") {
   const std::string path = test::datasets_dir() + "/facebook/facebook_combined.txt";

@@ -97,6 +97,8 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("test_fraction", c.eval.test_fraction, RealRange{0.0, 1.0, true, true});
   v.field("operators", c.eval.operators,
           Choices{"hadamard", "average", "weighted_l1", "weighted_l2"});
+  v.field("heuristics", c.eval.heuristics,
+          Choices{"common_neighbors", "jaccard", "adamic_adar", "preferential_attachment"});
   v.field("classifier_l2", c.eval.classifier_l2, RealRange{0.0, kHuge, true});
   v.field("classifier_l2_choices", c.eval.classifier_l2_choices, RealRange{0.0, kHuge, true});
   v.field("normalize_choices", c.eval.normalize_choices, Choices{"none", "l2"});

@@ -93,6 +93,11 @@ struct EvalSection {
   std::string task = "link_prediction";  // link_prediction | node_classification | none
   double test_fraction = 0.5;
   std::vector<std::string> operators = {"hadamard", "average", "weighted_l1", "weighted_l2"};
+  // link_prediction: the graph heuristics scored on the same split, the
+  // baselines to beat. Each costs a binary search per neighbour of a pair's
+  // smaller side: on graphs with hubs of millions of edges, list fewer or none.
+  std::vector<std::string> heuristics = {"common_neighbors", "jaccard", "adamic_adar",
+                                         "preferential_attachment"};
   double classifier_l2 = 1.0;
   // node_classification: candidate l2 strengths; when given, the one with the
   // best validation Macro-F1 (eval.validation_fraction of each split's

@@ -63,6 +63,15 @@ const std::vector<LinkHeuristic>& all_link_heuristics() {
   return heuristics;
 }
 
+LinkHeuristic parse_link_heuristic(const std::string& text) {
+  std::string accepted;
+  for (LinkHeuristic heuristic : all_link_heuristics()) {
+    if (text == name(heuristic)) return heuristic;
+    accepted += (accepted.empty() ? "" : ", ") + name(heuristic);
+  }
+  throw ConfigError("unknown link heuristic \"" + text + "\" (expected one of " + accepted + ")");
+}
+
 bool is_link_heuristic(const std::string& method) {
   const auto& all = all_link_heuristics();
   return std::any_of(all.begin(), all.end(),

@@ -23,6 +23,8 @@ enum class LinkHeuristic {
 // the names used in metric keys.
 std::string name(LinkHeuristic heuristic);
 const std::vector<LinkHeuristic>& all_link_heuristics();
+// The heuristic of that name; throws ConfigError naming the accepted ones.
+LinkHeuristic parse_link_heuristic(const std::string& text);
 // Whether a metric key's method ("link/<method>/...") is a heuristic: the
 // same for every embedding of one split, so comparisons of trainers skip it.
 bool is_link_heuristic(const std::string& method);

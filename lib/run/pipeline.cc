@@ -103,9 +103,8 @@ LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& co
   options.validation_fraction = eval.validation_fraction;
   options.operators.clear();
   for (const auto& name : eval.operators) options.operators.push_back(parse_edge_operator(name));
-  // Cheap beside the classifiers (one binary search per neighbour of the
-  // smaller side), so always on.
-  options.heuristics = all_link_heuristics();
+  options.heuristics.clear();
+  for (const auto& name : eval.heuristics) options.heuristics.push_back(parse_link_heuristic(name));
   options.classifier.l2 = eval.classifier_l2;
   return options;
 }
