@@ -55,7 +55,7 @@ constexpr int kSgnsCudaMaxDimension = 512;
 // WB_SGNS_KERNEL=async (or ring) picks launch_sgns_async where it applies.
 void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic);
 
-// The same training with up to `slots` (4, 8 or 16) target rows per warp
+// The same training with up to `slots` (8; 4 or 16 at d = 97-128) target rows per warp
 // fetched ahead into shared memory (sgns_cuda_async.cu). False, launching
 // nothing, where it does not apply: rows whose bytes are not a multiple of
 // 16, or atomic updates.
