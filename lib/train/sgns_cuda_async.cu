@@ -80,41 +80,6 @@ __device__ __forceinline__ void fetch_row(T* shared_row, const T* row, int lane,
   }
 }
 
-// A lane's slice (elements lane*VEC ..) of a row in shared memory, in fp32.
-template <typename T, int VEC>
-__device__ __forceinline__ void read_slice(const T* shared_row, int lane, int dimension, bool whole,
-                                           float (&v)[VEC]) {
-  const int base = lane * VEC;
-  if (whole) {
-    constexpr int kBytes = VEC * static_cast<int>(sizeof(T));
-    union {
-      T values[VEC];
-      uint4 v16[(kBytes + 15) / 16];
-      uint2 v8;
-      uint32_t v4;
-      unsigned short v2;
-    } chunk;
-    if constexpr (kBytes >= 16) {
-#pragma unroll
-      for (int i = 0; i < kBytes / 16; ++i) {
-        chunk.v16[i] = reinterpret_cast<const uint4*>(shared_row + base)[i];
-      }
-    } else if constexpr (kBytes == 8) {
-      chunk.v8 = *reinterpret_cast<const uint2*>(shared_row + base);
-    } else if constexpr (kBytes == 4) {
-      chunk.v4 = *reinterpret_cast<const uint32_t*>(shared_row + base);
-    } else {
-      chunk.v2 = *reinterpret_cast<const unsigned short*>(shared_row + base);
-    }
-#pragma unroll
-    for (int i = 0; i < VEC; ++i) v[i] = to_float(chunk.values[i]);
-  } else {
-#pragma unroll
-    for (int i = 0; i < VEC; ++i)
-      v[i] = base + i < dimension ? to_float(shared_row[base + i]) : 0.0f;
-  }
-}
-
 template <typename T>
 constexpr size_t shared_bytes_per_block(int slots, int dimension) {
   return kWarpsPerBlock *
@@ -248,7 +213,7 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
       if (info.stale) {
         load_row<T, VEC>(center_pointer, lane, d, whole, center_row);
       } else {
-        read_slice<T, VEC>(center_rows + parity * d, lane, d, whole, center_row);
+        load_row<T, VEC>(center_rows + parity * d, lane, d, whole, center_row, SharedLoads{});
       }
 #pragma unroll
       for (int i = 0; i < VEC; ++i) gradient[i] = 0.0f;
@@ -259,7 +224,7 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
     if (stale_slots & (1u << slot)) {
       load_row<T, VEC>(target, lane, d, whole, row);
     } else {
-      read_slice<T, VEC>(rows + slot * d, lane, d, whole, row);
+      load_row<T, VEC>(rows + slot * d, lane, d, whole, row, SharedLoads{});
     }
     __syncwarp();  // every lane has read the slot: it may be refilled
     ++consumed;

@@ -45,12 +45,26 @@ struct Rounder {
   __device__ void round(float v, float& out, bool) { out = v; }
 };
 
+// How a row is read. From global memory loads bypass L1 (ld.global.cg):
+// other SMs' updates of a row land in L2, and a line cached in this SM's L1
+// would hide them. Rows a warp fetched into shared memory are read plainly.
+struct GlobalLoads {
+  template <typename W>
+  __device__ W operator()(const W* p) const {
+    return __ldcg(p);
+  }
+};
+struct SharedLoads {
+  template <typename W>
+  __device__ W operator()(const W* p) const {
+    return *p;
+  }
+};
+
 // A row's slice held by one lane: elements lane*VEC .. lane*VEC+VEC-1.
-// Loads bypass L1 (ld.global.cg): other SMs' updates of a row land in L2,
-// and a line cached in this SM's L1 would hide them.
-template <typename T, int VEC>
+template <typename T, int VEC, typename Loads = GlobalLoads>
 __device__ __forceinline__ void load_row(const T* row, int lane, int dimension, bool whole,
-                                         float (&v)[VEC]) {
+                                         float (&v)[VEC], Loads load = {}) {
   const int base = lane * VEC;
   if (whole) {
     constexpr int kBytes = VEC * static_cast<int>(sizeof(T));
@@ -64,20 +78,20 @@ __device__ __forceinline__ void load_row(const T* row, int lane, int dimension, 
     if constexpr (kBytes >= 16) {
       const uint4* source = reinterpret_cast<const uint4*>(row + base);
 #pragma unroll
-      for (int i = 0; i < kBytes / 16; ++i) chunk.v16[i] = __ldcg(source + i);
+      for (int i = 0; i < kBytes / 16; ++i) chunk.v16[i] = load(source + i);
     } else if constexpr (kBytes == 8) {
-      chunk.v8 = __ldcg(reinterpret_cast<const uint2*>(row + base));
+      chunk.v8 = load(reinterpret_cast<const uint2*>(row + base));
     } else if constexpr (kBytes == 4) {
-      chunk.v4 = __ldcg(reinterpret_cast<const unsigned int*>(row + base));
+      chunk.v4 = load(reinterpret_cast<const unsigned int*>(row + base));
     } else {
-      chunk.v2 = __ldcg(reinterpret_cast<const unsigned short*>(row + base));
+      chunk.v2 = load(reinterpret_cast<const unsigned short*>(row + base));
     }
 #pragma unroll
     for (int i = 0; i < VEC; ++i) v[i] = to_float(chunk.values[i]);
   } else {
 #pragma unroll
     for (int i = 0; i < VEC; ++i) {
-      v[i] = base + i < dimension ? to_float(__ldcg(row + base + i)) : 0.0f;
+      v[i] = base + i < dimension ? to_float(load(row + base + i)) : 0.0f;
     }
   }
 }
