@@ -36,7 +36,7 @@ def headline(path):
 
 
 def table(bench_path, store_path):
-    print(f"{'benchmark':58} {'rate':>12} {'B/pair':>8} {'of BW':>6}")
+    print(f"{'benchmark':58} {'rate':>12} {'B/pair':>8} {'of BW':>6} {'regs':>5} {'warps/SM':>8} {'rows':>5}")
     for b in benchmarks(bench_path):
         if "error_occurred" in b:
             print(f"{b['name']:58} error: {b.get('error_message', '')}")
@@ -45,8 +45,12 @@ def table(bench_path, store_path):
         unit = "pairs/s" if "pairs_per_s" in b else "steps/s"
         bpp = b.get("bytes_per_pair")
         frac = b.get("bandwidth_fraction")
+        occupancy = "".join(f" {b[key]:{width}.0f}" for key, width in
+                            (("registers", 5), ("warps_per_sm", 8), ("rows_in_flight", 5))
+                            if key in b)
         print(f"{b['name']:58} {rate:10.3g} {unit[:1]} "
-              f"{'' if bpp is None else f'{bpp:8.0f}'} {'' if frac is None else f'{frac:6.2f}'}")
+              f"{'' if bpp is None else f'{bpp:8.0f}'} {'' if frac is None else f'{frac:6.2f}'}"
+              f"{occupancy}")
     try:
         db = sqlite3.connect(store_path)
     except sqlite3.Error as error:

@@ -162,6 +162,7 @@ class FusedCudaTrainer : public Trainer {
     WB_CUDA_CHECK(cudaDeviceSynchronize());
     const auto started = std::chrono::steady_clock::now();
     double last_lr = s.learning_rate;
+    bool kernel_recorded = false;
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
       launch.epoch = epoch;
       launch.order = make_walk_permutation(walks.num_walks, options.seed, epoch);
@@ -183,7 +184,15 @@ class FusedCudaTrainer : public Trainer {
         launch.end_slot = std::min(walks.num_walks, first + chunk);
         loss_sum.zero();
         counters.zero();
-        launch_sgns(launch, storage, s.deterministic);
+        const SgnsKernelInfo kernel = launch_sgns(launch, storage, s.deterministic);
+        if (!kernel_recorded) {
+          // Which kernel trained, and the occupancy that bounds its bytes in flight.
+          recorder.score("train/cuda_async_kernel", kernel.async ? 1 : 0);
+          recorder.score("train/cuda_registers_per_thread", kernel.registers);
+          recorder.score("train/cuda_warps_per_sm", kernel.warps_per_sm);
+          recorder.score("train/cuda_rows_in_flight_per_warp", kernel.rows_in_flight);
+          kernel_recorded = true;
+        }
         double loss = 0;
         unsigned long long counts[2] = {0, 0};
         loss_sum.download(&loss, 1);  // synchronises with the kernel

@@ -45,6 +45,17 @@ struct SgnsLaunch {
   unsigned long long* pairs = nullptr;
 };
 
+// What a launch ran, for the run's record and the benchmarks: which kernel,
+// the registers a thread uses, the warps an SM holds at once with them, and
+// the target rows each warp keeps in flight. Bytes in flight (warps x rows x
+// row bytes) are what bound a latency-bound kernel's bandwidth.
+struct SgnsKernelInfo {
+  bool async = false;
+  int registers = 0;
+  int warps_per_sm = 0;
+  int rows_in_flight = 0;
+};
+
 // Largest dimension the kernels hold in registers (16 values per lane).
 constexpr int kSgnsCudaMaxDimension = 512;
 
@@ -53,13 +64,13 @@ constexpr int kSgnsCudaMaxDimension = 512;
 // CPU trainer's order: the result then matches a one-thread CPU run up to
 // floating-point summation order.
 // WB_SGNS_KERNEL=async (or ring) picks launch_sgns_async where it applies.
-void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic);
+SgnsKernelInfo launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic);
 
 // The same training with up to `slots` (8; 4 or 16 at d = 97-128) target rows per warp
 // fetched ahead into shared memory (sgns_cuda_async.cu). False, launching
 // nothing, where it does not apply: rows whose bytes are not a multiple of
 // 16, or atomic updates.
-bool launch_sgns_async(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic,
-                       int slots);
+bool launch_sgns_async(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic, int slots,
+                       SgnsKernelInfo& info);
 
 }  // namespace wb

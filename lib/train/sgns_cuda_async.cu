@@ -272,19 +272,21 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
 }
 
 template <typename T, int VEC, int SLOTS>
-void launch_async_with(const SgnsLaunch& launch, bool deterministic) {
+SgnsKernelInfo launch_async_with(const SgnsLaunch& launch, bool deterministic) {
   auto kernel = sgns_async_kernel<T, VEC, SLOTS>;
   const size_t bytes = shared_bytes_per_block<T>(SLOTS, launch.dimension);
   WB_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                      static_cast<int>(bytes)));
+  int device = 0, sms = 0, blocks_per_sm = 0;
+  WB_CUDA_CHECK(cudaGetDevice(&device));
+  WB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel,
+                                                              kAsyncThreadsPerBlock, bytes));
+  cudaFuncAttributes attributes{};
+  WB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
   if (deterministic) {
     kernel<<<1, 32, bytes>>>(launch);
   } else {
-    int device = 0, sms = 0, blocks_per_sm = 0;
-    WB_CUDA_CHECK(cudaGetDevice(&device));
-    WB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-    WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel,
-                                                                kAsyncThreadsPerBlock, bytes));
     const int64_t warps_needed = (launch.end_slot - launch.first_slot) * launch.walk_length;
     const int64_t blocks_needed = (warps_needed + kWarpsPerBlock - 1) / kWarpsPerBlock;
     const int64_t blocks_allowed = (launch.max_warps + kWarpsPerBlock - 1) / kWarpsPerBlock;
@@ -293,12 +295,13 @@ void launch_async_with(const SgnsLaunch& launch, bool deterministic) {
     kernel<<<blocks, kAsyncThreadsPerBlock, bytes>>>(launch);
   }
   WB_CUDA_CHECK(cudaGetLastError());
+  return {true, attributes.numRegs, blocks_per_sm * kWarpsPerBlock, SLOTS};
 }
 
 // 4 and 16 slots only where they are benchmarked (d = 128): each variant is
 // a kernel to compile, in CI too.
 template <typename T, int VEC>
-void launch_async_with_slots(const SgnsLaunch& launch, bool deterministic, int slots) {
+SgnsKernelInfo launch_async_with_slots(const SgnsLaunch& launch, bool deterministic, int slots) {
   if constexpr (VEC == 4) {
     if (slots <= 4) return launch_async_with<T, VEC, 4>(launch, deterministic);
     if (slots > 8) return launch_async_with<T, VEC, 16>(launch, deterministic);
@@ -307,36 +310,37 @@ void launch_async_with_slots(const SgnsLaunch& launch, bool deterministic, int s
 }
 
 template <typename T>
-bool launch_async_for_type(const SgnsLaunch& launch, bool deterministic, int slots) {
+bool launch_async_for_type(const SgnsLaunch& launch, bool deterministic, int slots,
+                           SgnsKernelInfo& info) {
   const int d = launch.dimension;
   // Rows are copied in 16-byte pieces from 16-byte aligned addresses.
   if (d * sizeof(T) % 16 != 0) return false;
   if (d <= 32) {
-    launch_async_with_slots<T, 1>(launch, deterministic, slots);
+    info = launch_async_with_slots<T, 1>(launch, deterministic, slots);
   } else if (d <= 64) {
-    launch_async_with_slots<T, 2>(launch, deterministic, slots);
+    info = launch_async_with_slots<T, 2>(launch, deterministic, slots);
   } else if (d <= 128) {
-    launch_async_with_slots<T, 4>(launch, deterministic, slots);
+    info = launch_async_with_slots<T, 4>(launch, deterministic, slots);
   } else if (d <= 256) {
-    launch_async_with_slots<T, 8>(launch, deterministic, slots);
+    info = launch_async_with_slots<T, 8>(launch, deterministic, slots);
   } else {
-    launch_async_with_slots<T, 16>(launch, deterministic, slots);
+    info = launch_async_with_slots<T, 16>(launch, deterministic, slots);
   }
   return true;
 }
 
 }  // namespace
 
-bool launch_sgns_async(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic,
-                       int slots) {
+bool launch_sgns_async(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic, int slots,
+                       SgnsKernelInfo& info) {
   if (launch.atomic_updates) return false;
   switch (storage) {
     case SgnsStorage::kFp32:
-      return launch_async_for_type<float>(launch, deterministic, slots);
+      return launch_async_for_type<float>(launch, deterministic, slots, info);
     case SgnsStorage::kBf16:
-      return launch_async_for_type<__nv_bfloat16>(launch, deterministic, slots);
+      return launch_async_for_type<__nv_bfloat16>(launch, deterministic, slots, info);
     case SgnsStorage::kFp16:
-      return launch_async_for_type<__half>(launch, deterministic, slots);
+      return launch_async_for_type<__half>(launch, deterministic, slots, info);
   }
   return false;
 }

@@ -166,8 +166,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
 }
 
 template <typename T, int VEC, int DEPTH, bool ATOMIC>
-void launch_with(const SgnsLaunch& launch, bool deterministic) {
-  static int blocks_per_sm = 0, sms = 0;
+SgnsKernelInfo launch_with(const SgnsLaunch& launch, bool deterministic) {
+  static int blocks_per_sm = 0, sms = 0, registers = 0;
   if (sms == 0) {
     int device = 0;
     WB_CUDA_CHECK(cudaGetDevice(&device));
@@ -175,6 +175,9 @@ void launch_with(const SgnsLaunch& launch, bool deterministic) {
     WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
         &blocks_per_sm, sgns_kernel<T, VEC, DEPTH, ATOMIC>, kThreadsPerBlock, 0));
     blocks_per_sm = std::max(blocks_per_sm, 1);
+    cudaFuncAttributes attributes{};
+    WB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, sgns_kernel<T, VEC, DEPTH, ATOMIC>));
+    registers = attributes.numRegs;
   }
   if (deterministic) {
     sgns_kernel<T, VEC, DEPTH, ATOMIC><<<1, 32>>>(launch);
@@ -190,12 +193,13 @@ void launch_with(const SgnsLaunch& launch, bool deterministic) {
     sgns_kernel<T, VEC, DEPTH, ATOMIC><<<blocks, kThreadsPerBlock>>>(launch);
   }
   WB_CUDA_CHECK(cudaGetLastError());
+  return {false, registers, blocks_per_sm * kThreadsPerBlock / 32, DEPTH};
 }
 
 // Depth 4 is for half-precision rows, whose 8 bytes per lane leave too few
 // bytes in flight per warp at depth 1-2 to cover the latency (unmeasured yet).
 template <typename T, int VEC, bool ATOMIC>
-void launch_with_depth(const SgnsLaunch& launch, bool deterministic, int depth) {
+SgnsKernelInfo launch_with_depth(const SgnsLaunch& launch, bool deterministic, int depth) {
   if constexpr (VEC <= 4) {
     if (depth >= 4) return launch_with<T, VEC, 4, ATOMIC>(launch, deterministic);
     if (depth >= 2) return launch_with<T, VEC, 2, ATOMIC>(launch, deterministic);
@@ -204,7 +208,7 @@ void launch_with_depth(const SgnsLaunch& launch, bool deterministic, int depth) 
 }
 
 template <typename T, int VEC>
-void launch_with_updates(const SgnsLaunch& launch, bool deterministic, int depth) {
+SgnsKernelInfo launch_with_updates(const SgnsLaunch& launch, bool deterministic, int depth) {
   if constexpr (std::is_same_v<T, float>) {
     if (launch.atomic_updates) return launch_with_depth<T, VEC, true>(launch, deterministic, depth);
   }
@@ -212,7 +216,7 @@ void launch_with_updates(const SgnsLaunch& launch, bool deterministic, int depth
 }
 
 template <typename T>
-void launch_for_type(const SgnsLaunch& launch, bool deterministic, int depth) {
+SgnsKernelInfo launch_for_type(const SgnsLaunch& launch, bool deterministic, int depth) {
   const int d = launch.dimension;
   if (d <= 32) return launch_with_updates<T, 1>(launch, deterministic, depth);
   if (d <= 64) return launch_with_updates<T, 2>(launch, deterministic, depth);
@@ -231,13 +235,14 @@ int prefetch_depth() {
 
 }  // namespace
 
-void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic) {
+SgnsKernelInfo launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool deterministic) {
   const int depth = prefetch_depth();
   const char* kernel = std::getenv("WB_SGNS_KERNEL");
   const bool async = kernel != nullptr ? std::string(kernel) == "async" : kAsyncByDefault;
-  if (async &&
-      launch_sgns_async(launch, storage, deterministic, depth > 1 ? depth : kDefaultAsyncSlots)) {
-    return;
+  SgnsKernelInfo info;
+  if (async && launch_sgns_async(launch, storage, deterministic,
+                                 depth > 1 ? depth : kDefaultAsyncSlots, info)) {
+    return info;
   }
   switch (storage) {
     case SgnsStorage::kFp32:
@@ -247,6 +252,7 @@ void launch_sgns(const SgnsLaunch& launch, SgnsStorage storage, bool determinist
     case SgnsStorage::kFp16:
       return launch_for_type<__half>(launch, deterministic, depth);
   }
+  return info;
 }
 
 }  // namespace wb

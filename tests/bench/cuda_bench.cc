@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <string>
 
 #include "bench_support.h"
 #include "cuda/device_info.h"
@@ -15,6 +17,13 @@
 
 namespace wb {
 namespace {
+
+// Keeps the scores a trainer records (its kernel's occupancy).
+class ScoreRecorder : public NullRecorder {
+ public:
+  void score(const std::string& key, double value) override { scores[key] = value; }
+  std::map<std::string, double> scores;
+};
 
 double device_bandwidth_gbs() {
   static const double gbs = measured_device_bandwidth_gbs();
@@ -61,7 +70,7 @@ void BM_CudaTrain(benchmark::State& state, const char* storage, const char* shar
   options.settings.window = 10;
   options.settings.storage = storage;
   options.settings.negative_sharing = sharing;
-  NullRecorder recorder;
+  ScoreRecorder recorder;
   TrainSummary summary;
   for (auto _ : state) {
     summary = TrainSummary{};
@@ -86,6 +95,10 @@ void BM_CudaTrain(benchmark::State& state, const char* storage, const char* shar
   state.counters["bandwidth_fraction"] =
       pairs_per_second * bytes_per_pair / (device_bandwidth_gbs() * 1e9);
   state.counters["device_GBps"] = device_bandwidth_gbs();
+  // The occupancy behind the rate: warps an SM holds and rows each keeps in flight.
+  state.counters["registers"] = recorder.scores["train/cuda_registers_per_thread"];
+  state.counters["warps_per_sm"] = recorder.scores["train/cuda_warps_per_sm"];
+  state.counters["rows_in_flight"] = recorder.scores["train/cuda_rows_in_flight_per_warp"];
   unsetenv("WB_SGNS_KERNEL");
   unsetenv("WB_SGNS_PREFETCH");
   unsetenv("WB_SGNS_ATOMIC");

@@ -7,6 +7,8 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <string>
 
 #include "../memory_recorder.h"
 #include "config/experiment_config.h"
@@ -38,6 +40,7 @@ Walks community_walks(int64_t num_walks = 2000) {
 struct Trained {
   Matrix embeddings;
   TrainSummary summary;
+  std::map<std::string, double> scores;  // the CUDA kernel's record
 };
 
 Trained train(const std::string& device, TrainSection settings, int64_t threads = 4) {
@@ -51,6 +54,7 @@ Trained train(const std::string& device, TrainSection settings, int64_t threads 
   Trained out;
   out.embeddings =
       make_trainer("fused")->train(community_walks(), 100, options, recorder, {}, out.summary);
+  out.scores = recorder.scores;
   return out;
 }
 
@@ -119,6 +123,13 @@ TEST_CASE("single-warp fused CUDA equals one-thread fused CPU", "[cuda][fused]")
         INFO("kernel " << variant.kernel << ", rows in flight " << variant.prefetch << ", atomic "
                        << variant.atomic << ", dimension " << dimension << ", negative_sharing "
                        << sharing);
+        // The kernel asked for ran (the async one applies to these rows).
+        REQUIRE(gpu.scores.at("train/cuda_async_kernel") ==
+                (std::string(variant.kernel) == "async" ? 1 : 0));
+        REQUIRE(gpu.scores.at("train/cuda_rows_in_flight_per_warp") ==
+                (std::string(variant.kernel) == "async" && dimension <= 64
+                     ? 8
+                     : std::atoi(variant.prefetch)));
         REQUIRE(gpu.summary.pairs == cpu.summary.pairs);
         // Values are O(0.1-1); only summation order (and expf) differ.
         REQUIRE(max_abs_difference(gpu.embeddings, cpu.embeddings) < 1e-3);
