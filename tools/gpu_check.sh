@@ -8,8 +8,8 @@
 # Knobs: WB_CHECK_PARTS (default "tests bench runs": which parts, in that
 # order), WB_DEADLINE (see tools/gpu_lib.sh), WB_BENCH_FILTER (default: the
 # seed-graph cases), WB_HEADLINE ("storage epochs kernel"; default: the
-# faster window storage and kernel, and 100 epochs if its measured rate allows
-# them within ~2 minutes, else fewer).
+# faster window storage and kernel, and 100 epochs if its measured rate trains
+# them within 160 s, else what fits in ~2 minutes).
 set -uo pipefail
 OUT=${OUT:-/tmp/gpu-check}
 mkdir -p "$OUT"
