@@ -43,7 +43,7 @@ struct CenterInfo {
   int32_t targets;
   float lr;
   int32_t want_loss;
-  int32_t stale;  // its row was fetched before the warp's last store of it
+  int32_t stale;  // one of the last two centers too: read after their store
 };
 
 __device__ __forceinline__ void copy_16_async(void* shared, const void* global) {
