@@ -100,6 +100,8 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
   const int d = a.dimension;
   const int pieces = d * static_cast<int>(sizeof(T)) / 16;
   const bool whole = lane * VEC + VEC <= d && d % VEC == 0;
+  const bool shared = a.share_negatives;
+  const int k = a.num_negatives;
   T* input = static_cast<T*>(a.input);
   T* output = static_cast<T*>(a.output);
   // This warp's shared memory: SLOTS target rows, then two center rows; the
@@ -230,15 +232,13 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
     ++consumed;
     while (can_issue()) issue();
 
-    const bool shared = a.share_negatives;
-    const int k = a.num_negatives;
     const bool is_context = is_context_target(t, info.contexts, k, shared);
     float partial = 0.0f;
 #pragma unroll
     for (int i = 0; i < VEC; ++i) partial += center_row[i] * row[i];
     const float score = warp_sum(partial);
     const float label = is_context ? 1.0f : 0.0f;
-    const float weight = shared && !is_context ? static_cast<float>(info.contexts) : 1.0f;
+    const float weight = target_weight(t, info.contexts, k, shared);
     const float g = (label - stable_sigmoid(score)) * info.lr * weight;
     if (info.want_loss) sampled_loss -= weight * log_sigmoid(label > 0 ? score : -score);
 #pragma unroll
@@ -247,9 +247,9 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
       row[i] += g * center_row[i];
     }
     store_row<T, VEC>(target, lane, d, whole, row, rounder, a.stochastic_rounding);
-    const bool ends_pair = !shared && t % (k + 1) == k;
+    const bool pair_done = ends_pair(t, k, shared);
     ++t;
-    if (ends_pair || (shared && t == info.targets)) {
+    if (pair_done || (shared && t == info.targets)) {
       // Pair by pair, as word2vec: the center moves before the next pair;
       // shared, once its whole window is done.
 #pragma unroll
@@ -275,15 +275,24 @@ template <typename T, int VEC, int SLOTS>
 SgnsKernelInfo launch_async_with(const SgnsLaunch& launch, bool deterministic) {
   auto kernel = sgns_async_kernel<T, VEC, SLOTS>;
   const size_t bytes = shared_bytes_per_block<T>(SLOTS, launch.dimension);
-  WB_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                     static_cast<int>(bytes)));
-  int device = 0, sms = 0, blocks_per_sm = 0;
-  WB_CUDA_CHECK(cudaGetDevice(&device));
-  WB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel,
-                                                              kAsyncThreadsPerBlock, bytes));
-  cudaFuncAttributes attributes{};
-  WB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
+  // Asked once per kernel and shared-memory size, as the ring kernel's launcher
+  // does: launches come 8 to an epoch.
+  static size_t prepared_bytes = 0;
+  static int sms = 0, blocks_per_sm = 0, registers = 0;
+  if (prepared_bytes != bytes) {
+    WB_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                       static_cast<int>(bytes)));
+    int device = 0;
+    WB_CUDA_CHECK(cudaGetDevice(&device));
+    WB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+    WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel,
+                                                                kAsyncThreadsPerBlock, bytes));
+    blocks_per_sm = std::max(blocks_per_sm, 1);
+    cudaFuncAttributes attributes{};
+    WB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
+    registers = attributes.numRegs;
+    prepared_bytes = bytes;
+  }
   if (deterministic) {
     kernel<<<1, 32, bytes>>>(launch);
   } else {
@@ -291,11 +300,11 @@ SgnsKernelInfo launch_async_with(const SgnsLaunch& launch, bool deterministic) {
     const int64_t blocks_needed = (warps_needed + kWarpsPerBlock - 1) / kWarpsPerBlock;
     const int64_t blocks_allowed = (launch.max_warps + kWarpsPerBlock - 1) / kWarpsPerBlock;
     const auto blocks = static_cast<unsigned>(std::max<int64_t>(
-        1, std::min({blocks_needed, blocks_allowed, int64_t{sms} * std::max(blocks_per_sm, 1)})));
+        1, std::min({blocks_needed, blocks_allowed, int64_t{sms} * blocks_per_sm})));
     kernel<<<blocks, kAsyncThreadsPerBlock, bytes>>>(launch);
   }
   WB_CUDA_CHECK(cudaGetLastError());
-  return {true, attributes.numRegs, blocks_per_sm * kWarpsPerBlock, SLOTS};
+  return {true, registers, blocks_per_sm * kWarpsPerBlock, SLOTS};
 }
 
 // 4 and 16 slots only where they are benchmarked (d = 128): each variant is

@@ -52,8 +52,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
   for (int64_t c = warp; c < centers; c += num_warps) {
     CenterPlan plan;
     if (!plan_center(a, c, walk_major, plan)) continue;
-    const float lr = plan.lr;
-    const bool want_loss = plan.want_loss;
     Rounder rounder{
         static_cast<uint32_t>(mix64(plan.stream ^ (static_cast<uint64_t>(lane) << 56)))};
 
@@ -100,8 +98,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
           const float score = warp_sum(partial);
           const float label = plan.is_context(t) ? 1.0f : 0.0f;
           const float weight = plan.weight(t);
-          const float g = (label - stable_sigmoid(score)) * lr * weight;
-          if (want_loss) sampled_loss -= weight * log_sigmoid(label > 0 ? score : -score);
+          const float g = (label - stable_sigmoid(score)) * plan.lr * weight;
+          if (plan.want_loss) sampled_loss -= weight * log_sigmoid(label > 0 ? score : -score);
           if constexpr (ATOMIC) {
             float delta[VEC];
 #pragma unroll
@@ -156,7 +154,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
       store_row<T, VEC>(center_pointer, lane, d, whole, center_row, rounder, a.stochastic_rounding);
     }
     pairs += plan.contexts;
-    if (want_loss) sampled_pairs += plan.contexts;
+    if (plan.want_loss) sampled_pairs += plan.contexts;
   }
   if (lane == 0 && pairs > 0) {
     atomicAdd(a.loss_sum, static_cast<double>(sampled_loss));

@@ -35,11 +35,9 @@ struct CenterPlan {
     return negatives.sample(draws, t);
   }
   __device__ float weight(int64_t t) const {
-    return shared && !is_context(t) ? static_cast<float>(contexts) : 1.0f;
+    return target_weight(t, contexts, num_negatives, shared);
   }
-  __device__ bool ends_pair(int64_t t) const {
-    return !shared && t % (num_negatives + 1) == num_negatives;
-  }
+  __device__ bool ends_pair(int64_t t) const { return wb::ends_pair(t, num_negatives, shared); }
   __device__ int32_t context_position(int64_t i) const {
     const int32_t j = first + static_cast<int32_t>(i);
     return j < position ? j : j + 1;

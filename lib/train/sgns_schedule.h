@@ -70,6 +70,16 @@ WB_HOST_DEVICE inline bool is_context_target(int64_t t, int64_t contexts, int64_
                                              bool shared) {
   return shared ? t < contexts : t % (negatives + 1) == 0;
 }
+// Shared, a negative stands for the pairs of all m contexts; every other
+// target for one pair.
+WB_HOST_DEVICE inline float target_weight(int64_t t, int32_t contexts, int negatives, bool shared) {
+  return shared && !is_context_target(t, contexts, negatives, shared) ? static_cast<float>(contexts)
+                                                                      : 1.0f;
+}
+// Pair by pair, the last target of a pair: the center moves after it.
+WB_HOST_DEVICE inline bool ends_pair(int64_t t, int negatives, bool shared) {
+  return !shared && t % (negatives + 1) == negatives;
+}
 
 // The loss (logarithms cost as much as the update) is measured on the pairs
 // of one center position in 16.

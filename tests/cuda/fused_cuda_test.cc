@@ -75,10 +75,6 @@ double max_abs_difference(const Matrix& a, const Matrix& b) {
   return worst;
 }
 
-}  // namespace
-
-namespace {
-
 // How the CUDA trainer runs its kernel: which kernel, rows in flight per warp
 // and update mode (environment settings read at each launch).
 struct KernelVariant {
