@@ -4,6 +4,7 @@
 
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "core/parse_name.h"
 
 namespace wb {
 
@@ -29,12 +30,7 @@ const std::vector<EdgeOperator>& all_edge_operators() {
 }
 
 EdgeOperator parse_edge_operator(const std::string& text) {
-  std::string accepted;
-  for (EdgeOperator op : all_edge_operators()) {
-    if (text == name(op)) return op;
-    accepted += (accepted.empty() ? "" : ", ") + name(op);
-  }
-  throw ConfigError("unknown edge operator \"" + text + "\" (expected one of " + accepted + ")");
+  return parse_name(text, all_edge_operators(), "edge operator");
 }
 
 namespace {

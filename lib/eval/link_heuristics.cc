@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "core/parallel.h"
+#include "core/parse_name.h"
 
 namespace wb {
 namespace {
@@ -64,12 +65,7 @@ const std::vector<LinkHeuristic>& all_link_heuristics() {
 }
 
 LinkHeuristic parse_link_heuristic(const std::string& text) {
-  std::string accepted;
-  for (LinkHeuristic heuristic : all_link_heuristics()) {
-    if (text == name(heuristic)) return heuristic;
-    accepted += (accepted.empty() ? "" : ", ") + name(heuristic);
-  }
-  throw ConfigError("unknown link heuristic \"" + text + "\" (expected one of " + accepted + ")");
+  return parse_name(text, all_link_heuristics(), "link heuristic");
 }
 
 bool is_link_heuristic(const std::string& method) {
