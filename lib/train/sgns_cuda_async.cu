@@ -18,10 +18,9 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
-#include <algorithm>
-
 #include "cuda/cuda_support.h"
 #include "train/sgns_cuda.h"
+#include "train/sgns_cuda_launch.cuh"
 #include "train/sgns_cuda_plan.cuh"
 #include "train/sgns_cuda_rows.cuh"
 
@@ -264,47 +263,30 @@ __global__ void __launch_bounds__(kAsyncThreadsPerBlock, kAsyncMinBlocks)
       if (info.want_loss) sampled_pairs += info.contexts;
     }
   }
-  if (lane == 0 && pairs > 0) {
-    atomicAdd(a.loss_sum, static_cast<double>(sampled_loss));
-    atomicAdd(a.loss_pairs, sampled_pairs);
-    atomicAdd(a.pairs, pairs);
-  }
+  add_warp_counts(a, lane, sampled_loss, sampled_pairs, pairs);
 }
 
 template <typename T, int VEC, int SLOTS>
 SgnsKernelInfo launch_async_with(const SgnsLaunch& launch, bool deterministic) {
   auto kernel = sgns_async_kernel<T, VEC, SLOTS>;
   const size_t bytes = shared_bytes_per_block<T>(SLOTS, launch.dimension);
-  // Asked once per kernel and shared-memory size, as the ring kernel's launcher
-  // does: launches come 8 to an epoch.
+  // Asked once per kernel and shared-memory size (launches come 8 to an epoch).
   static size_t prepared_bytes = 0;
-  static int sms = 0, blocks_per_sm = 0, registers = 0;
+  static KernelOccupancy occupancy;
   if (prepared_bytes != bytes) {
     WB_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                        static_cast<int>(bytes)));
-    int device = 0;
-    WB_CUDA_CHECK(cudaGetDevice(&device));
-    WB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-    WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel,
-                                                                kAsyncThreadsPerBlock, bytes));
-    blocks_per_sm = std::max(blocks_per_sm, 1);
-    cudaFuncAttributes attributes{};
-    WB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
-    registers = attributes.numRegs;
+    occupancy = query_occupancy(kernel, kAsyncThreadsPerBlock, bytes);
     prepared_bytes = bytes;
   }
   if (deterministic) {
     kernel<<<1, 32, bytes>>>(launch);
   } else {
-    const int64_t warps_needed = (launch.end_slot - launch.first_slot) * launch.walk_length;
-    const int64_t blocks_needed = (warps_needed + kWarpsPerBlock - 1) / kWarpsPerBlock;
-    const int64_t blocks_allowed = (launch.max_warps + kWarpsPerBlock - 1) / kWarpsPerBlock;
-    const auto blocks = static_cast<unsigned>(std::max<int64_t>(
-        1, std::min({blocks_needed, blocks_allowed, int64_t{sms} * blocks_per_sm})));
-    kernel<<<blocks, kAsyncThreadsPerBlock, bytes>>>(launch);
+    kernel<<<persistent_blocks(launch, kAsyncThreadsPerBlock, occupancy), kAsyncThreadsPerBlock,
+             bytes>>>(launch);
   }
   WB_CUDA_CHECK(cudaGetLastError());
-  return {true, registers, blocks_per_sm * kWarpsPerBlock, SLOTS};
+  return {true, occupancy.registers, occupancy.blocks_per_sm * kWarpsPerBlock, SLOTS};
 }
 
 // 4 and 16 slots only where they are benchmarked (d = 128): each variant is

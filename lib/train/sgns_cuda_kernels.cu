@@ -6,13 +6,13 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <type_traits>
 
 #include "cuda/cuda_support.h"
 #include "train/sgns_cuda.h"
+#include "train/sgns_cuda_launch.cuh"
 #include "train/sgns_cuda_plan.cuh"
 #include "train/sgns_cuda_rows.cuh"
 
@@ -156,42 +156,20 @@ __global__ void __launch_bounds__(kThreadsPerBlock) sgns_kernel(SgnsLaunch a) {
     pairs += plan.contexts;
     if (plan.want_loss) sampled_pairs += plan.contexts;
   }
-  if (lane == 0 && pairs > 0) {
-    atomicAdd(a.loss_sum, static_cast<double>(sampled_loss));
-    atomicAdd(a.loss_pairs, sampled_pairs);
-    atomicAdd(a.pairs, pairs);
-  }
+  add_warp_counts(a, lane, sampled_loss, sampled_pairs, pairs);
 }
 
 template <typename T, int VEC, int DEPTH, bool ATOMIC>
 SgnsKernelInfo launch_with(const SgnsLaunch& launch, bool deterministic) {
-  static int blocks_per_sm = 0, sms = 0, registers = 0;
-  if (sms == 0) {
-    int device = 0;
-    WB_CUDA_CHECK(cudaGetDevice(&device));
-    WB_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-    WB_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(
-        &blocks_per_sm, sgns_kernel<T, VEC, DEPTH, ATOMIC>, kThreadsPerBlock, 0));
-    blocks_per_sm = std::max(blocks_per_sm, 1);
-    cudaFuncAttributes attributes{};
-    WB_CUDA_CHECK(cudaFuncGetAttributes(&attributes, sgns_kernel<T, VEC, DEPTH, ATOMIC>));
-    registers = attributes.numRegs;
-  }
+  auto kernel = sgns_kernel<T, VEC, DEPTH, ATOMIC>;
+  static const KernelOccupancy occupancy = query_occupancy(kernel, kThreadsPerBlock, 0);
   if (deterministic) {
-    sgns_kernel<T, VEC, DEPTH, ATOMIC><<<1, 32>>>(launch);
+    kernel<<<1, 32>>>(launch);
   } else {
-    // A persistent grid: every warp strides over the chunk's center positions.
-    const int64_t warps_needed = (launch.end_slot - launch.first_slot) * launch.walk_length;
-    const int64_t blocks_needed =
-        (warps_needed + kThreadsPerBlock / 32 - 1) / (kThreadsPerBlock / 32);
-    const int64_t blocks_allowed =
-        (launch.max_warps + kThreadsPerBlock / 32 - 1) / (kThreadsPerBlock / 32);
-    const auto blocks = static_cast<unsigned>(std::max<int64_t>(
-        1, std::min({blocks_needed, blocks_allowed, int64_t{sms} * blocks_per_sm})));
-    sgns_kernel<T, VEC, DEPTH, ATOMIC><<<blocks, kThreadsPerBlock>>>(launch);
+    kernel<<<persistent_blocks(launch, kThreadsPerBlock, occupancy), kThreadsPerBlock>>>(launch);
   }
   WB_CUDA_CHECK(cudaGetLastError());
-  return {false, registers, blocks_per_sm * kThreadsPerBlock / 32, DEPTH};
+  return {false, occupancy.registers, occupancy.blocks_per_sm * kThreadsPerBlock / 32, DEPTH};
 }
 
 // Depth 4 is for half-precision rows, whose 8 bytes per lane leave too few
