@@ -2,6 +2,7 @@
 // Every experiment setting, listed once with its allowed values. Reading,
 // writing back to TOML and flattening for the store all walk this list, so a
 // new setting is added here and nowhere else.
+#include <algorithm>
 #include <limits>
 #include <string>
 #include <vector>
@@ -23,6 +24,20 @@ struct RealRange {
 };
 
 using Choices = std::vector<std::string>;
+
+// Settings that say where a run executes rather than what it computes: a
+// sweep may not vary them, and they are left out of a trial's identity, so a
+// sweep resumed on another device or with more workers reuses its finished
+// trials, and reports group runs that differ only in them.
+inline const std::vector<std::string>& execution_settings() {
+  static const std::vector<std::string> settings = {"experiment.device", "experiment.threads",
+                                                    "walk.max_memory_gb", "walk.spill_directory"};
+  return settings;
+}
+inline bool is_execution_setting(const std::string& key) {
+  const auto& settings = execution_settings();
+  return std::find(settings.begin(), settings.end(), key) != settings.end();
+}
 
 // Visitor needs: section(name), field(key, int64_t&, IntRange), field(key,
 // double&, RealRange), field(key, bool&), field(key, std::string&, Choices),
@@ -65,6 +80,8 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("p", c.walk.p, RealRange{0.0, kHuge, true});
   v.field("q", c.walk.q, RealRange{0.0, kHuge, true});
   v.field("max_alias_memory_gb", c.walk.max_alias_memory_gb, RealRange{0.0, 1e6, true});
+  v.field("max_memory_gb", c.walk.max_memory_gb, RealRange{0.0, 1e6});
+  v.field("spill_directory", c.walk.spill_directory, Choices{});
 
   v.section("train");
   v.field("trainer", c.train.trainer, Choices{});

@@ -47,6 +47,9 @@ struct WalkSection {
   double p = 1.0;
   double q = 1.0;
   double max_alias_memory_gb = 8.0;  // the exact node2vec sampler refuses larger tables
+  double max_memory_gb = 0;  // larger walk corpora go to a mapped file; 0: half the usable memory
+                             // (RAM or cgroup limit)
+  std::string spill_directory;  // that file's folder; "": $TMPDIR, else /var/tmp
 };
 
 struct TrainSection {

@@ -126,16 +126,19 @@ double mean_reciprocal_rank(const std::vector<double>& positive_scores,
   }
   double sum = 0.0;
   for (size_t i = 0; i < positive_scores.size(); ++i) {
-    int64_t above = 0;
-    int64_t tied = 0;
-    for (double negative : negative_scores[i]) {
-      above += negative > positive_scores[i] ? 1 : 0;
-      tied += negative == positive_scores[i] ? 1 : 0;
-    }
-    const double rank = 1.0 + static_cast<double>(above) + 0.5 * static_cast<double>(tied);
-    sum += 1.0 / rank;
+    sum += reciprocal_rank(positive_scores[i], negative_scores[i]);
   }
   return sum / static_cast<double>(positive_scores.size());
+}
+
+double reciprocal_rank(double positive_score, const std::vector<double>& negative_scores) {
+  int64_t above = 0;
+  int64_t tied = 0;
+  for (double negative : negative_scores) {
+    above += negative > positive_score ? 1 : 0;
+    tied += negative == positive_score ? 1 : 0;
+  }
+  return 1.0 / (1.0 + static_cast<double>(above) + 0.5 * static_cast<double>(tied));
 }
 
 F1Scores f1_scores(const std::vector<std::vector<int32_t>>& truth,

@@ -26,6 +26,8 @@ double hits_at_k(const std::vector<double>& positive_scores,
 // sizes differ or there are no positives.
 double mean_reciprocal_rank(const std::vector<double>& positive_scores,
                             const std::vector<std::vector<double>>& negative_scores);
+// 1 / rank of one positive among its negatives, ties counted as half.
+double reciprocal_rank(double positive_score, const std::vector<double>& negative_scores);
 
 // F1 of multi-label predictions as scikit-learn's f1_score: micro pools true
 // and false positives and negatives over all labels; macro averages each

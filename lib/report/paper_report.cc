@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "config/config_fields.h"
 #include "config/experiment_config.h"
 #include "core/errors.h"
 #include "core/sample_stats.h"
@@ -192,9 +193,8 @@ std::vector<RunDetails> paper_runs(const RunStore& store, const PaperScore& refe
 std::string paper_setting_key(const RunDetails& run, bool (*ignored)(const std::string& name)) {
   std::string key;
   for (const auto& [name, value] : run.params) {
-    if (name == "experiment.seed" || name == "experiment.threads" || name == "experiment.device" ||
-        name.rfind("export.", 0) == 0 || is_default_setting(name, value) ||
-        (ignored != nullptr && ignored(name))) {
+    if (name == "experiment.seed" || is_execution_setting(name) || name.rfind("export.", 0) == 0 ||
+        is_default_setting(name, value) || (ignored != nullptr && ignored(name))) {
       continue;
     }
     key += name + "=" + value + "\n";

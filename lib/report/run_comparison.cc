@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "config/config_fields.h"
 #include "config/experiment_config.h"
 #include "core/errors.h"
 #include "run/pipeline.h"
@@ -22,7 +23,9 @@ size_t rank_in(const std::string& value, const std::vector<std::string>& order) 
 // model or evaluation split makes timings and AUCs incomparable.
 bool is_compared_setting(const std::string& key) {
   const auto& skip = variant_keys();
-  if (std::find(skip.begin(), skip.end(), key) != skip.end()) return false;
+  if (std::find(skip.begin(), skip.end(), key) != skip.end() || is_execution_setting(key)) {
+    return false;
+  }
   for (const char* prefix : {"graph.", "walk.", "train.", "eval."}) {
     if (key.rfind(prefix, 0) == 0) return true;
   }

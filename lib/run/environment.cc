@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/errors.h"
+#include "core/memory_size.h"
 
 #ifdef WORKBENCH_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
@@ -73,8 +74,8 @@ Environment detect_environment() {
 #endif
   env.cpu_model = read_cpu_model();
   env.hardware_threads = static_cast<int>(std::thread::hardware_concurrency());
-  env.memory_gib = static_cast<double>(sysconf(_SC_PHYS_PAGES)) *
-                   static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 30);
+  env.memory_gib = physical_memory_bytes() / kGiB;
+  env.usable_memory_gib = usable_memory_bytes() / kGiB;
   char host[256] = {0};
   gethostname(host, sizeof(host) - 1);
   env.hostname = host;
@@ -101,6 +102,7 @@ std::vector<std::pair<std::string, std::string>> environment_pairs(const Environ
       {"cpu_model", env.cpu_model},
       {"hardware_threads", std::to_string(env.hardware_threads)},
       {"memory_gib", format_number(env.memory_gib)},
+      {"usable_memory_gib", format_number(env.usable_memory_gib)},
       {"hostname", env.hostname},
       {"compiler", env.compiler},
       {"build_type", env.build_type},

@@ -23,6 +23,7 @@ struct Environment {
   std::string cpu_model;
   int hardware_threads = 0;
   double memory_gib = 0;
+  double usable_memory_gib = 0;  // lower than memory_gib under a cgroup memory limit
   std::string hostname;
   std::string compiler;
   std::string build_type;

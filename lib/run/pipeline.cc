@@ -2,10 +2,12 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 
+#include "core/memory_size.h"
 #include "eval/link_prediction.h"
 #include "eval/link_split.h"
 #include "eval/node_classification.h"
@@ -185,12 +187,22 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
   walk_options.threads = context.threads;
   walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
+  walk_options.max_memory_gb = config.walk.max_memory_gb;
+  walk_options.spill_directory = config.walk.spill_directory;
   walk_options.device = context.device;
+  const WalkStoragePlan storage = plan_walk_storage(walk_options, train_graph.num_nodes());
+  if (storage.in_file()) {
+    log_line(hooks, "walks: " + format_gib(storage.bytes) + ", over walk.max_memory_gb (" +
+                        format_gib(storage.limit_bytes) + "), go to a mapped file in " +
+                        storage.spill_directory);
+  }
   auto sampler = make_walk_sampler(config.walk.sampler);
-  const Walks walks = generate_walks(*sampler, train_graph, walk_options, progress);
+  Walks walks = generate_walks(*sampler, train_graph, walk_options, progress);
   const double walk_seconds = walk_timer.stop();
   recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
   recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
+  recorder.score("walk/corpus_mib", storage.bytes / (1 << 20));
+  recorder.score("walk/corpus_in_file", walks.in_file() ? 1 : 0);
 
   PhaseTimer train_timer("train", recorder, outcome, hooks);
   TrainOptions train_options;
@@ -210,6 +222,12 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   recorder.score("train/final_loss", outcome.train.final_loss);
   recorder.flush();
   progress.throw_if_stopping();
+  // After the tables, the corpus is the run's largest allocation, and only
+  // the walks export reads it again: evaluation builds its own features.
+  const auto& formats = config.export_.formats;
+  const bool exports_walks = !context.artifact_directory.empty() &&
+                             std::find(formats.begin(), formats.end(), "walks") != formats.end();
+  if (!exports_walks) walks = Walks{};
 
   if (link_prediction) {
     PhaseTimer eval_timer("eval", recorder, outcome, hooks);

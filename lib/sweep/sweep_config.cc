@@ -256,11 +256,6 @@ void check_parameter_shapes(const SweepConfig& sweep) {
 
 }  // namespace
 
-const std::vector<std::string>& execution_settings() {
-  static const std::vector<std::string> settings = {"experiment.device", "experiment.threads"};
-  return settings;
-}
-
 SweepConfig parse_sweep_config(const std::string& toml_text, const std::string& source_path) {
   toml::table root;
   try {

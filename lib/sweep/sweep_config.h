@@ -58,9 +58,4 @@ SweepConfig parse_sweep_config(const std::string& toml_text, const std::string& 
 // experiment. Throws ConfigError located in the sweep file.
 void check_against_experiment(const SweepConfig& sweep);
 
-// Settings that say where a trial runs rather than what it computes: a sweep
-// may not vary them, and they are left out of a trial's identity, so a sweep
-// resumed on another device or with more workers reuses its finished trials.
-const std::vector<std::string>& execution_settings();
-
 }  // namespace wb

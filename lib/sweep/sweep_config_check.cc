@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "config/config_fields.h"
 #include "config/experiment_config.h"
 #include "core/errors.h"
 #include "sweep/sweep_config.h"
@@ -73,11 +74,11 @@ void check_parameter(const SweepConfig& sweep, const SweepParameter& parameter,
   if (parameter.name == "experiment.seed") {
     fail(sweep, parameter.line, where + "replicate seeds are listed in sweep.seeds");
   }
-  if (contains(execution_settings(), parameter.name)) {
+  if (is_execution_setting(parameter.name)) {
     fail(sweep, parameter.line,
          where +
-             "says where a trial runs, not what it computes; use workbench sweep --device, "
-             "--threads or --gpus");
+             "says where a trial runs, not what it computes; set it in the base experiment, "
+             "or use workbench sweep --device, --threads or --gpus");
   }
   if (contains(sweep.pinned, parameter.name)) {
     fail(sweep, parameter.line,

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "config/config_fields.h"
 #include "core/errors.h"
 #include "core/random.h"
 #include "sweep/toml_value_text.h"
@@ -17,8 +18,7 @@ namespace {
 // later version (whose default keeps the earlier behaviour) is absent from
 // earlier runs' params and at its default in new ones, and both give one key.
 bool is_excluded(const std::string& key, const std::string& value, bool exclude_seed) {
-  const auto& execution = execution_settings();
-  if (std::find(execution.begin(), execution.end(), key) != execution.end()) return true;
+  if (is_execution_setting(key)) return true;
   if (exclude_seed && key == "experiment.seed") return true;
   return is_default_setting(key, value);
 }

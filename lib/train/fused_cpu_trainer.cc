@@ -19,6 +19,8 @@ namespace wb {
 namespace {
 
 constexpr int64_t kWalksPerChunk = 32;
+// A corpus in a file is visited a block of about this many bytes at a time.
+constexpr int64_t kFileBlockBytes = int64_t{2} << 20;
 
 // The loss history, shared by the workers and written under a lock once per
 // chunk, so recording never slows the inner loop.
@@ -182,11 +184,15 @@ class FusedCpuTrainer : public Trainer {
     const int64_t tokens_per_epoch = walks.tokens();
     const CheckpointKey key{"fused", num_nodes, s.dimension, options.seed};
     const int64_t first_epoch = resume_from_checkpoint(options, key, input, output, recorder);
+    const int64_t block_walks =
+        walks.in_file()
+            ? std::max<int64_t>(1, kFileBlockBytes / (walks.walk_length * sizeof(NodeId)))
+            : 1;
     LossLog log(recorder, s);
     const auto started = std::chrono::steady_clock::now();
 
     for (int64_t epoch = first_epoch; epoch < s.epochs; ++epoch) {
-      const WalkPermutation order = make_walk_permutation(walks.num_walks, options.seed, epoch);
+      const BlockedWalkOrder order(walks.num_walks, block_walks, options.seed, epoch);
       Progress epoch_progress = progress;
       // Reported in tokens, like the torch trainer: walks done scaled by tokens per walk.
       epoch_progress.report = [&](const std::string& phase, int64_t done, int64_t total) {

@@ -28,6 +28,27 @@ struct WalkPermutation {
 
 WalkPermutation make_walk_permutation(int64_t num_walks, uint64_t seed, int64_t epoch);
 
+// The fused CPU trainer's order for a corpus in a mapped file (walk.max_memory_gb):
+// blocks of `block_walks` consecutive walks in a permuted order, each block's
+// walks permuted, the walks that fill no block last. The kernel then reads the
+// file in runs of a megabyte or so; walk by walk at random it reads a page (or
+// a read-ahead window) per walk and, when the corpus is larger than the page
+// cache, evicts it before its neighbours are used. With block_walks = 1 it is
+// make_walk_permutation's order.
+class BlockedWalkOrder {
+ public:
+  BlockedWalkOrder(int64_t num_walks, int64_t block_walks, uint64_t seed, int64_t epoch);
+  int64_t operator()(int64_t slot) const {
+    if (slot >= blocked_slots_) return blocked_slots_ + tail_(slot - blocked_slots_);
+    return blocks_(slot / block_walks_) * block_walks_ + within_(slot % block_walks_);
+  }
+
+ private:
+  int64_t block_walks_;
+  int64_t blocked_slots_;
+  WalkPermutation blocks_, within_, tail_;
+};
+
 // The learning rate decays linearly with the walks done (word2vec's schedule).
 struct LearningRateSchedule {
   double initial = 0.025;

@@ -54,6 +54,7 @@ const Walks& NodeSubsampler::epoch_walks(const Walks& walks, uint64_t seed, int6
 
 Walks NodeSubsampler::filtered(const Walks& walks, uint64_t seed, int64_t epoch) const {
   Walks out;
+  out.nodes = WalkNodes(walks.nodes.get_allocator());  // a corpus in a file stays in one
   out.num_walks = walks.num_walks;
   out.walk_length = walks.walk_length;
   out.nodes.assign(walks.nodes.size(), Walks::kNoNode);

@@ -173,8 +173,9 @@ double CudaWalkGenerator::run(int64_t num_walks, const Progress& progress) {
   return seconds;
 }
 
-Walks CudaWalkGenerator::download() const {
+Walks CudaWalkGenerator::download(WalkNodes storage) const {
   Walks walks;
+  walks.nodes = std::move(storage);
   walks.num_walks = state_->last_walks;
   walks.walk_length = state_->parameters.walk_length;
   walks.nodes.resize(static_cast<size_t>(walks.num_walks * walks.walk_length));

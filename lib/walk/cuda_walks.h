@@ -25,8 +25,9 @@ class CudaWalkGenerator {
   // Makes walks [0, num_walks) on the device (walk w starts at w % num_nodes);
   // returns the kernels' time in seconds, measured with CUDA events.
   double run(int64_t num_walks, const Progress& progress = {});
-  // Copies the last run's walks to the host.
-  Walks download() const;
+  // Copies the last run's walks to the host, into `storage` (empty, its
+  // allocator set: plan_walk_storage).
+  Walks download(WalkNodes storage = {}) const;
   int64_t device_bytes() const;
 
  private:

@@ -12,7 +12,7 @@ CudaWalkGenerator::CudaWalkGenerator(const Graph&, const WalkOptions&, CudaWalkM
 }
 CudaWalkGenerator::~CudaWalkGenerator() = default;
 double CudaWalkGenerator::run(int64_t, const Progress&) { return 0; }
-Walks CudaWalkGenerator::download() const { return {}; }
+Walks CudaWalkGenerator::download(WalkNodes /*storage*/) const { return {}; }
 int64_t CudaWalkGenerator::device_bytes() const { return 0; }
 
 }  // namespace wb

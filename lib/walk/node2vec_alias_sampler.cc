@@ -1,12 +1,10 @@
 // node2vec with exact alias tables, one per arc t -> v over v's neighbours
 // (Grover & Leskovec 2016): O(1) per step, but memory grows with the sum over
 // arcs of the target's degree, so the size is estimated and checked first.
-#include <unistd.h>
-
 #include <algorithm>
-#include <cstdio>
 
 #include "core/errors.h"
+#include "core/memory_size.h"
 #include "core/parallel.h"
 #include "walk/neighbor_sampler.h"
 #include "walk/node2vec_bias.h"
@@ -14,18 +12,6 @@
 
 namespace wb {
 namespace {
-
-constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
-
-double physical_memory_bytes() {
-  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
-}
-
-std::string format_gib(double bytes) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.2f GiB", bytes / kGiB);
-  return text;
-}
 
 class Node2vecAliasSampler : public WalkSampler {
  public:
@@ -78,14 +64,14 @@ class Node2vecAliasSampler : public WalkSampler {
     const double entries = static_cast<double>(table_offsets_.back());
     const double bytes = entries * (sizeof(float) + sizeof(int32_t)) +
                          static_cast<double>(table_offsets_.size() * sizeof(int64_t));
-    const double limit =
-        std::min(options.max_alias_memory_gb * kGiB, 0.8 * physical_memory_bytes());
+    const double limit = std::min(options.max_alias_memory_gb * kGiB, 0.8 * usable_memory_bytes());
     if (bytes > limit) {
       table_offsets_.clear();
       throw ResourceError("walk.sampler = \"node2vec\": the exact alias tables need " +
                           format_gib(bytes) + " (" + std::to_string(static_cast<int64_t>(entries)) +
                           " entries), more than the limit of " + format_gib(limit) +
-                          " (walk.max_alias_memory_gb or 80% of RAM); use walk.sampler = "
+                          " (walk.max_alias_memory_gb or 80% of the memory this process may use); "
+                          "use walk.sampler = "
                           "\"node2vec-rejection\", which is exact in O(E) memory");
     }
     probability_.resize(static_cast<size_t>(entries));

@@ -9,6 +9,7 @@
 
 #include "core/progress.h"
 #include "core/random.h"
+#include "core/spill_allocator.h"
 #include "graph/graph.h"
 
 namespace wb {
@@ -21,7 +22,10 @@ struct WalkOptions {
   uint64_t seed = 42;
   int threads = 1;
   double max_alias_memory_gb = 8.0;
-  std::string device = "cpu";  // resolved: cpu | cuda
+  double max_memory_gb =
+      0;  // larger walk corpora go to a file; 0: half the usable memory (RAM or cgroup limit)
+  std::string spill_directory;  // where that file goes; "": $TMPDIR, else /var/tmp
+  std::string device = "cpu";   // resolved: cpu | cuda
 };
 
 // How a sampler walks on the GPU (walk/cuda_walks.h).
@@ -31,6 +35,10 @@ enum class CudaWalkMethod {
   kNode2vecRejection,  // exact node2vec by rejection, O(E) memory (KnightKing)
 };
 
+// The nodes of a walk corpus: on the heap, or in a mapped file when larger
+// than the run's memory limit for walks (plan_walk_storage).
+using WalkNodes = std::vector<NodeId, SpillAllocator<NodeId>>;
+
 // walks_per_node * num_nodes walks of walk_length nodes each, row-major. Walk
 // w starts at node w % num_nodes. A walk that reaches a node without out-arcs
 // stops there; the rest of its row is kNoNode.
@@ -38,7 +46,7 @@ struct Walks {
   static constexpr NodeId kNoNode = -1;
   int64_t num_walks = 0;
   int64_t walk_length = 0;
-  std::vector<NodeId> nodes;
+  WalkNodes nodes;
 
   const NodeId* walk(int64_t w) const { return nodes.data() + w * walk_length; }
   // Nodes walk w visits (walks stop early at dead ends, or after sub-sampling).
@@ -50,7 +58,25 @@ struct Walks {
   }
   int64_t tokens() const;  // nodes visited, summed over all walks
   int64_t steps() const;   // transitions taken, summed over all walks
+  bool in_file() const { return nodes.get_allocator().spills(nodes.capacity()); }
 };
+
+// Where a run's walks go. Walks larger than walk.max_memory_gb go to a file
+// mapped into memory, which the kernel pages out and in as the trainers read
+// the corpus in order, so graphs whose walks exceed the RAM still train.
+struct WalkStoragePlan {
+  double bytes = 0;             // num_nodes * walks_per_node * walk_length * 4
+  double limit_bytes = 0;       // the most kept on the heap
+  std::string spill_directory;  // the file's folder; empty when the walks fit
+
+  bool in_file() const { return !spill_directory.empty(); }
+  // An empty corpus whose nodes will be allocated as planned.
+  WalkNodes storage() const;
+};
+
+// Throws ResourceError naming walk.spill_directory when the walks must go to
+// a file and that folder is missing, in memory (tmpfs) or short of space.
+WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes);
 
 class WalkSampler {
  public:
