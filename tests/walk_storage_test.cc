@@ -14,6 +14,7 @@
 #include "test_support.h"
 #include "train/sgns_schedule.h"
 #include "train/subsampling.h"
+#include "train/trainer.h"
 #include "walk/walk_sampler.h"
 
 using namespace wb;
@@ -135,6 +136,20 @@ TEST_CASE("the usable memory is the lowest cgroup limit on the process's path", 
   REQUIRE(usable_memory_bytes((dir.path() / "none").string(), mount.string()) == ram);
   REQUIRE(usable_memory_bytes() <= ram);
   REQUIRE(usable_memory_bytes() > 0);
+}
+
+TEST_CASE("a CPU run whose tables and walks will not fit is refused before the walks", "[train]") {
+  // 1M nodes x 128: two tables of 512 MiB each.
+  const double tables = 2.0 * 1e6 * 128 * 4;
+  REQUIRE_NOTHROW(check_host_table_memory(1000000, 128, 0, tables));
+  REQUIRE_NOTHROW(check_host_table_memory(1000000, 128, 1e9, tables + 1e9));
+  REQUIRE_THROWS_AS(check_host_table_memory(1000000, 128, 0, tables - 1), ResourceError);
+  REQUIRE_THROWS_WITH(check_host_table_memory(1000000, 128, 0, 0.5 * kGiB),
+                      Contains("train.dimension") && Contains("0.95 GiB") && Contains("0.50 GiB") &&
+                          !Contains("walk.max_memory_gb"));
+  // Walks kept in memory push it over: the message offers the file as well.
+  REQUIRE_THROWS_WITH(check_host_table_memory(1000000, 128, 1e9, tables + 1e8),
+                      Contains("train.dimension") && Contains("walk.max_memory_gb"));
 }
 
 TEST_CASE("the walk storage plan refuses a spill folder that cannot take the walks", "[walk]") {

@@ -196,6 +196,10 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
                         format_gib(storage.limit_bytes) + "), go to a mapped file in " +
                         storage.spill_directory);
   }
+  if (context.device == "cpu") {
+    check_host_table_memory(train_graph.num_nodes(), config.train.dimension,
+                            storage.in_file() ? 0.0 : storage.bytes, usable_memory_bytes());
+  }
   auto sampler = make_walk_sampler(config.walk.sampler);
   Walks walks = generate_walks(*sampler, train_graph, walk_options, progress);
   const double walk_seconds = walk_timer.stop();

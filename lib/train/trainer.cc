@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 
 #include "core/errors.h"
+#include "core/memory_size.h"
 #include "core/registry.h"
 
 namespace wb {
@@ -60,6 +62,22 @@ NodeSubsampler make_node_subsampler(const Walks& walks, int64_t num_nodes,
     recorder.score("train/subsample_kept_fraction", subsampler.expected_kept_fraction());
   }
   return subsampler;
+}
+
+void check_host_table_memory(int64_t num_nodes, int64_t dimension, double walk_bytes_in_memory,
+                             double usable_bytes) {
+  const double table_bytes =
+      2.0 * static_cast<double>(num_nodes) * static_cast<double>(dimension) * sizeof(float);
+  if (table_bytes + walk_bytes_in_memory <= usable_bytes) return;
+  std::string text = "train.dimension: the two embedding tables of " + std::to_string(num_nodes) +
+                     " nodes x " + std::to_string(dimension) + " take " + format_gib(table_bytes);
+  if (walk_bytes_in_memory > 0) {
+    text += ", and with the walks kept in memory (" + format_gib(walk_bytes_in_memory) + ")";
+  }
+  text += ", more than the " + format_gib(usable_bytes) +
+          " this process may use; lower train.dimension";
+  if (walk_bytes_in_memory > 0) text += ", or walk.max_memory_gb so that the walks go to a file";
+  throw ResourceError(text);
 }
 
 void throw_if_diverged(double mean_loss, int64_t negatives, int64_t step) {

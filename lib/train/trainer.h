@@ -65,6 +65,13 @@ NodeSubsampler make_node_subsampler(const Walks& walks, int64_t num_nodes,
 // with an AUC of 0.93), so finiteness alone lets ruined runs through.
 void throw_if_diverged(double mean_loss, int64_t negatives, int64_t step);
 
+// Throws ResourceError naming train.dimension, before any walk is drawn, when
+// a CPU run's two embedding tables (num_nodes x dimension floats each) and the
+// walks it keeps in memory would not fit in `usable_bytes`: found after the
+// walks, it would be an out-of-memory kill an hour into the run.
+void check_host_table_memory(int64_t num_nodes, int64_t dimension, double walk_bytes_in_memory,
+                             double usable_bytes);
+
 // word2vec's schedule: linear decay from the initial rate to initial * final_fraction.
 double learning_rate_at(const TrainSection& settings, double fraction_done);
 
