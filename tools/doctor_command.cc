@@ -33,6 +33,12 @@ int run_doctor() {
   std::printf("CPU:                %s\n", env.cpu_model.c_str());
   std::printf("hardware threads:   %d\n", env.hardware_threads);
   std::printf("memory:             %.1f GiB\n", env.memory_gib);
+  if (env.usable_memory_gib < env.memory_gib) {
+    std::printf(
+        "usable memory:      %.1f GiB (the cgroup's limit; walk.max_memory_gb defaults "
+        "to half)\n",
+        env.usable_memory_gib);
+  }
   std::printf("default device:     %s\n", resolve_device("auto").c_str());
   std::printf("walk samplers:      %s\n", join(walk_sampler_names()).c_str());
   std::printf("trainers:           %s\n", join(trainer_names()).c_str());
