@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -13,6 +14,7 @@
 #include <map>
 #include <thread>
 
+#include "core/memory_size.h"
 #include "store/run_store.h"
 #include "test_support.h"
 
@@ -196,6 +198,16 @@ TEST_CASE("two workers share a sweep without losing or repeating a trial", "[swe
                                   Contains("6 trials: 6 finished (0 pruned), 0 failed"));
   require_each_trial_finished_once(sweep, 6);
   REQUIRE(sweep.runs().size() == 6);
+  // Each worker keeps walks in memory up to its share of the default, half
+  // the usable memory, so that together they stay within it.
+  const double share_gib = 0.5 * usable_memory_bytes() / kGiB / 2;
+  for (const RunDetails& run : sweep.runs()) {
+    const auto limit = std::find_if(run.params.begin(), run.params.end(), [](const auto& param) {
+      return param.first == "walk.max_memory_gb";
+    });
+    REQUIRE(limit != run.params.end());
+    REQUIRE(std::stod(limit->second) == Approx(share_gib).epsilon(1e-3));
+  }
 }
 
 TEST_CASE("the median rule prunes a weak trial, and a re-run leaves it pruned", "[sweep]") {

@@ -3,6 +3,7 @@
 // then prints where the trials stand and the leaderboard.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +12,7 @@
 
 #include "commands.h"
 #include "core/errors.h"
+#include "core/memory_size.h"
 #include "core/parallel.h"
 #include "git_info.h"
 #include "stop_signals.h"
@@ -46,7 +48,9 @@ int worker_count_of(const SweepArgs& args) {
 
 // Where trials run, applied to every trial without changing its identity.
 // Workers share the CPU cores unless told otherwise, rather than each one
-// starting a thread per core.
+// starting a thread per core, and share the memory kept for walks: each
+// taking the default, half the usable memory, workers would together ask
+// for more than there is.
 std::vector<std::string> execution_overrides(const SweepArgs& args, const SweepConfig& sweep) {
   std::vector<std::string> overrides;
   if (!args.device.empty()) overrides.push_back("experiment.device=\"" + args.device + "\"");
@@ -56,6 +60,10 @@ std::vector<std::string> execution_overrides(const SweepArgs& args, const SweepC
   } else if (workers > 1 && load_experiment_config(sweep.experiment_path).experiment.threads == 0) {
     const int share = std::max(1, resolve_thread_count(0) / workers);
     overrides.push_back("experiment.threads=" + std::to_string(share));
+  }
+  if (workers > 1 && load_experiment_config(sweep.experiment_path).walk.max_memory_gb == 0) {
+    const double share_gib = std::max(0.001, 0.5 * usable_memory_bytes() / kGiB / workers);
+    overrides.push_back("walk.max_memory_gb=" + std::to_string(share_gib));
   }
   return overrides;
 }
