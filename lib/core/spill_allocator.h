@@ -4,8 +4,9 @@
 // mapped shared: the kernel writes its pages back and drops them under memory
 // pressure, where anonymous memory without swap would end in the OOM killer.
 // The walk corpus of a graph with tens of millions of nodes is such an array
-// (20M nodes x 10 walks x 80 steps x 4 bytes = 64 GB), read in order by
-// every trainer, so paging costs little next to training.
+// (20M nodes x 10 walks x 80 steps x 4 bytes = 64 GB); its readers take it a
+// walk at a time (the fused CPU trainer a 2 MiB block at a time), and
+// training a walk costs far more than paging it in.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
