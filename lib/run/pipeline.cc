@@ -201,7 +201,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
                             storage.in_file() ? 0.0 : storage.bytes, usable_memory_bytes());
   }
   auto sampler = make_walk_sampler(config.walk.sampler);
-  Walks walks = generate_walks(*sampler, train_graph, walk_options, progress);
+  Walks walks = generate_walks(*sampler, train_graph, walk_options, storage, progress);
   const double walk_seconds = walk_timer.stop();
   recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
   recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));

@@ -88,7 +88,12 @@ std::unique_ptr<WalkSampler> make_walk_sampler(const std::string& name) {
 
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
                      const Progress& progress) {
-  const WalkStoragePlan plan = plan_walk_storage(options, graph.num_nodes());
+  return generate_walks(sampler, graph, options, plan_walk_storage(options, graph.num_nodes()),
+                        progress);
+}
+
+Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
+                     const WalkStoragePlan& plan, const Progress& progress) {
   if (options.device == "cuda") {
     const CudaWalkMethod method = sampler.cuda_method();
     if (method == CudaWalkMethod::kNone) {

@@ -22,8 +22,8 @@ struct WalkOptions {
   uint64_t seed = 42;
   int threads = 1;
   double max_alias_memory_gb = 8.0;
-  double max_memory_gb =
-      0;  // larger walk corpora go to a file; 0: half the usable memory (RAM or cgroup limit)
+  // Larger walk corpora go to a file; 0: half the usable memory (RAM or cgroup limit).
+  double max_memory_gb = 0;
   std::string spill_directory;  // where that file goes; "": $TMPDIR, else /var/tmp
   std::string device = "cpu";   // resolved: cpu | cuda
 };
@@ -63,7 +63,7 @@ struct Walks {
 
 // Where a run's walks go. Walks larger than walk.max_memory_gb go to a file
 // mapped into memory, which the kernel pages out and in as the trainers read
-// the corpus in order, so graphs whose walks exceed the RAM still train.
+// the corpus, so graphs whose walks exceed the RAM still train.
 struct WalkStoragePlan {
   double bytes = 0;             // num_nodes * walks_per_node * walk_length * 4
   double limit_bytes = 0;       // the most kept on the heap
@@ -99,7 +99,11 @@ std::unique_ptr<WalkSampler> make_walk_sampler(const std::string& name);
 std::vector<std::string> walk_sampler_names();
 
 // Prepares the sampler and runs every walk on options.threads threads, or on
-// the GPU when options.device is "cuda" (the same walks, node for node).
+// the GPU when options.device is "cuda" (the same walks, node for node),
+// into storage as `plan` says (plan_walk_storage(options, graph.num_nodes())
+// when not given).
+Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
+                     const WalkStoragePlan& plan, const Progress& progress);
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
                      const Progress& progress);
 
