@@ -241,8 +241,9 @@ dimension = 16
 operators = ["hadamard"]
 heuristics = []
 )";
+  // "auto" would regenerate the fused trainer's walks rather than write them.
   const std::vector<std::string> in_file_settings = {
-      "walk.max_memory_gb=1e-9", "walk.spill_directory=\"" + spill.path() + "\""};
+      "walk.storage=\"file\"", "walk.spill_directory=\"" + spill.path() + "\""};
   auto run = [&](const std::string& trainer, bool in_file) {
     std::vector<std::string> settings = {"train.trainer=\"" + trainer + "\""};
     if (in_file) settings.insert(settings.end(), in_file_settings.begin(), in_file_settings.end());

@@ -31,7 +31,8 @@ using Choices = std::vector<std::string>;
 // trials, and reports group runs that differ only in them.
 inline const std::vector<std::string>& execution_settings() {
   static const std::vector<std::string> settings = {"experiment.device", "experiment.threads",
-                                                    "walk.max_memory_gb", "walk.spill_directory"};
+                                                    "walk.storage", "walk.max_memory_gb",
+                                                    "walk.spill_directory"};
   return settings;
 }
 inline bool is_execution_setting(const std::string& key) {
@@ -80,6 +81,7 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("p", c.walk.p, RealRange{0.0, kHuge, true});
   v.field("q", c.walk.q, RealRange{0.0, kHuge, true});
   v.field("max_alias_memory_gb", c.walk.max_alias_memory_gb, RealRange{0.0, 1e6, true});
+  v.field("storage", c.walk.storage, Choices{"auto", "memory", "file", "regenerate"});
   v.field("max_memory_gb", c.walk.max_memory_gb, RealRange{0.0, 1e6});
   v.field("spill_directory", c.walk.spill_directory, Choices{});
 

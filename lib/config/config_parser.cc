@@ -270,6 +270,15 @@ void validate_combinations(const ExperimentConfig& c) {
                                   "\" needs train.trainer = \"fused\" on experiment.device = "
                                   "\"cuda\" (half-precision tables are a GPU fast path)"));
   }
+  const auto& formats = c.export_.formats;
+  if (c.walk.storage == "regenerate" &&
+      (c.train.trainer != "fused" || c.experiment.device == "cuda" ||
+       std::find(formats.begin(), formats.end(), "walks") != formats.end())) {
+    throw ConfigError(located(c.source_path, 0,
+                              "walk.storage = \"regenerate\" draws each walk again as the "
+                              "trainer reads it: it needs train.trainer = \"fused\" on the "
+                              "CPU, and export.formats without \"walks\""));
+  }
   if (c.eval.task == "node_classification" && c.eval.labels.empty()) {
     throw ConfigError(located(c.source_path, 0,
                               "eval.labels: eval.task = \"node_classification\" needs a labels "

@@ -47,9 +47,12 @@ struct WalkSection {
   double p = 1.0;
   double q = 1.0;
   double max_alias_memory_gb = 8.0;  // the exact node2vec sampler refuses larger tables
-  double max_memory_gb = 0;  // larger walk corpora go to a mapped file; 0: half the usable memory
-                             // (RAM or cgroup limit)
-  std::string spill_directory;  // that file's folder; "": $TMPDIR, else /var/tmp
+  // Where the corpus is kept: "memory", "file" (mapped), "regenerate" (drawn
+  // again as the fused CPU trainer reads it), or "auto": memory up to
+  // max_memory_gb, above it regenerate where the trainer can, else a file.
+  std::string storage = "auto";
+  double max_memory_gb = 0;     // "auto"'s limit; 0: half the usable memory (RAM or cgroup limit)
+  std::string spill_directory;  // a corpus file's folder; "": $TMPDIR, else /var/tmp
 };
 
 struct TrainSection {

@@ -111,6 +111,18 @@ LinkPredictionOptions link_options(const EvalSection& eval, const RunContext& co
   return options;
 }
 
+// Says where a corpus that is not simply kept in memory goes, and why.
+void log_storage_plan(const PipelineHooks& hooks, const WalkStoragePlan& plan,
+                      const std::string& setting) {
+  if (plan.in_memory()) return;
+  const std::string why = setting == "auto"
+                              ? ", over walk.max_memory_gb (" + format_gib(plan.limit_bytes) + "),"
+                              : " (walk.storage = \"" + setting + "\")";
+  log_line(hooks, "walks: " + format_gib(plan.bytes) + why +
+                      (plan.in_file() ? " go to a mapped file in " + plan.spill_directory
+                                      : " are drawn again as the trainer reads them, not stored"));
+}
+
 }  // namespace
 
 void check_components(const ExperimentConfig& config) {
@@ -178,37 +190,6 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   preprocess.stop();
   progress.throw_if_stopping();
 
-  PhaseTimer walk_timer("walk", recorder, outcome, hooks);
-  WalkOptions walk_options;
-  walk_options.walks_per_node = config.walk.walks_per_node;
-  walk_options.walk_length = config.walk.walk_length;
-  walk_options.p = config.walk.p;
-  walk_options.q = config.walk.q;
-  walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
-  walk_options.threads = context.threads;
-  walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
-  walk_options.max_memory_gb = config.walk.max_memory_gb;
-  walk_options.spill_directory = config.walk.spill_directory;
-  walk_options.device = context.device;
-  const WalkStoragePlan storage = plan_walk_storage(walk_options, train_graph.num_nodes());
-  if (storage.in_file()) {
-    log_line(hooks, "walks: " + format_gib(storage.bytes) + ", over walk.max_memory_gb (" +
-                        format_gib(storage.limit_bytes) + "), go to a mapped file in " +
-                        storage.spill_directory);
-  }
-  if (context.device == "cpu") {
-    check_host_table_memory(train_graph.num_nodes(), config.train.dimension,
-                            storage.in_file() ? 0.0 : storage.bytes, usable_memory_bytes());
-  }
-  auto sampler = make_walk_sampler(config.walk.sampler);
-  Walks walks = generate_walks(*sampler, train_graph, walk_options, storage, progress);
-  const double walk_seconds = walk_timer.stop();
-  recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
-  recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
-  recorder.score("walk/corpus_mib", storage.bytes / (1 << 20));
-  recorder.score("walk/corpus_in_file", walks.in_file() ? 1 : 0);
-
-  PhaseTimer train_timer("train", recorder, outcome, hooks);
   TrainOptions train_options;
   train_options.settings = config.train;
   train_options.device = context.device;
@@ -218,6 +199,41 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
       context.artifact_directory.empty() ? "" : context.artifact_directory + "/checkpoint.bin";
   train_options.checkpoint = {checkpoint_path, config.train.checkpoint_every, context.resume};
   auto trainer = make_trainer(config.train.trainer);
+  const auto& formats = config.export_.formats;
+  const bool exports_walks = !context.artifact_directory.empty() &&
+                             std::find(formats.begin(), formats.end(), "walks") != formats.end();
+
+  PhaseTimer walk_timer("walk", recorder, outcome, hooks);
+  WalkOptions walk_options;
+  walk_options.walks_per_node = config.walk.walks_per_node;
+  walk_options.walk_length = config.walk.walk_length;
+  walk_options.p = config.walk.p;
+  walk_options.q = config.walk.q;
+  walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
+  walk_options.threads = context.threads;
+  walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
+  walk_options.storage = config.walk.storage;
+  walk_options.max_memory_gb = config.walk.max_memory_gb;
+  walk_options.spill_directory = config.walk.spill_directory;
+  walk_options.device = context.device;
+  const WalkStoragePlan storage =
+      plan_walk_storage(walk_options, train_graph.num_nodes(),
+                        trainer->reads_regenerated_walks(train_options) && !exports_walks);
+  log_storage_plan(hooks, storage, config.walk.storage);
+  if (context.device == "cpu") {
+    check_host_table_memory(train_graph.num_nodes(), config.train.dimension,
+                            storage.in_memory() ? storage.bytes : 0.0, usable_memory_bytes());
+  }
+  auto sampler = make_walk_sampler(config.walk.sampler);
+  Walks walks = generate_walks(*sampler, train_graph, walk_options, storage, progress);
+  const double walk_seconds = walk_timer.stop();
+  recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
+  recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
+  recorder.score("walk/corpus_mib", storage.bytes / (1 << 20));
+  recorder.score("walk/corpus_in_file", walks.in_file() ? 1 : 0);
+  recorder.score("walk/corpus_regenerated", walks.regenerated() ? 1 : 0);
+
+  PhaseTimer train_timer("train", recorder, outcome, hooks);
   const Matrix embeddings = trainer->train(walks, train_graph.num_nodes(), train_options, recorder,
                                            progress, outcome.train);
   const double train_seconds = train_timer.stop();
@@ -228,9 +244,6 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   progress.throw_if_stopping();
   // After the tables, the corpus is the run's largest allocation, and only
   // the walks export reads it again: evaluation builds its own features.
-  const auto& formats = config.export_.formats;
-  const bool exports_walks = !context.artifact_directory.empty() &&
-                             std::find(formats.begin(), formats.end(), "walks") != formats.end();
   if (!exports_walks) walks = Walks{};
 
   if (link_prediction) {

@@ -1,7 +1,9 @@
 // The fused CPU trainer: word2vec-style Hogwild SGD. Each thread walks its own
 // chunks of walks and, for every (center, context) pair, does the forward,
 // backward and update of the center, the context and k negatives in one pass
-// over the rows (sgns_kernel.cc), with no batching and no allocation.
+// over the rows (sgns_kernel.cc), with no batching and no allocation. It reads
+// the walks through WalkReader, so a corpus too large to keep can be drawn
+// again as it is read (walk.storage = "regenerate").
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -89,21 +91,20 @@ class CenterUpdater {
         contexts_(2 * settings.window),
         shared_negatives_(settings.negatives) {}
 
-  // Trains every center of walk `walk_id` (after sub-sampling, when on);
-  // returns the pairs trained and adds those that measured the loss to `sampled`.
-  int64_t train_walk(const Walks& walks, int64_t walk_id, int64_t epoch, uint64_t seed, float lr,
-                     int64_t& sampled, double& loss) {
-    const NodeId* walk = walks.walk(walk_id);
-    int64_t length = walks.length(walk_id);
+  // Trains every center of walk `walk_id`, `length` nodes of a corpus whose
+  // walks hold walk_length (after sub-sampling, when on); returns the pairs
+  // trained and adds those that measured the loss to `sampled`.
+  int64_t train_walk(const NodeId* walk, int64_t length, int64_t walk_length, int64_t walk_id,
+                     int64_t epoch, uint64_t seed, float lr, int64_t& sampled, double& loss) {
     if (subsampler_.enabled()) {
-      kept_.resize(walks.walk_length);
+      kept_.resize(walk_length);
       length =
           subsampler_.filter(walk, length, seed, subsample_stream(epoch, walk_id), kept_.data());
       walk = kept_.data();
     }
     int64_t pairs = 0;
     for (int64_t position = 0; position < length; ++position) {
-      const uint64_t stream = center_stream(epoch, walk_id, walks.walk_length, position);
+      const uint64_t stream = center_stream(epoch, walk_id, walk_length, position);
       const int64_t trained = update(walk, length, position, seed, stream, lr, loss);
       pairs += trained;
       if (measures_loss(position)) sampled += trained;
@@ -204,13 +205,18 @@ class FusedCpuTrainer : public Trainer {
         parallel_for_chunks(walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
                             [&](int64_t begin, int64_t end) {
                               CenterUpdater updater(s, negatives, subsampler, input, output);
+                              WalkReader reader(walks);
                               int64_t pairs = 0, sampled = 0;
                               double sampled_loss = 0;
                               float lr = 0;
                               for (int64_t slot = begin; slot < end; ++slot) {
                                 lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
-                                pairs += updater.train_walk(walks, order(slot), epoch, options.seed,
-                                                            lr, sampled, sampled_loss);
+                                const int64_t walk_id = order(slot);
+                                int64_t length = 0;
+                                const NodeId* walk = reader.read(walk_id, length);
+                                pairs += updater.train_walk(walk, length, walks.walk_length,
+                                                            walk_id, epoch, options.seed, lr,
+                                                            sampled, sampled_loss);
                               }
                               log.add(pairs, sampled, sampled_loss, lr);
                             });

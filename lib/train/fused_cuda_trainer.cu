@@ -72,6 +72,7 @@ class FusedCudaTrainer : public Trainer {
                Recorder& recorder, const Progress& progress, TrainSummary& summary) override {
     const TrainSection& s = options.settings;
     require_cuda_device("train.trainer = \"fused\" on experiment.device = \"cuda\"");
+    require_stored_walks(walks, "the fused CUDA trainer");
     if (s.dimension > kSgnsCudaMaxDimension) {
       throw ConfigError("train.dimension = " + std::to_string(s.dimension) +
                         ": the fused CUDA trainer holds rows in registers and supports up to " +

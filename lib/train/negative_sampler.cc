@@ -12,12 +12,11 @@ namespace {
 class UnigramSampler : public NegativeSampler {
  public:
   void prepare(const Walks& walks, int64_t num_nodes, double exponent) override {
-    std::vector<double> counts(num_nodes, 0.0);
-    for (NodeId node : walks.nodes) {
-      if (node != Walks::kNoNode) counts[node] += 1.0;
-    }
+    const std::vector<int64_t> counts = walks.node_counts(num_nodes);
     weights_.resize(num_nodes);
-    for (int64_t i = 0; i < num_nodes; ++i) weights_[i] = std::pow(counts[i], exponent);
+    for (int64_t i = 0; i < num_nodes; ++i) {
+      weights_[i] = std::pow(static_cast<double>(counts[i]), exponent);
+    }
     // A node no walk visits has weight 0 (0^0 = 1 in pow, which would be wrong here).
     for (int64_t i = 0; i < num_nodes; ++i) {
       if (counts[i] == 0) weights_[i] = 0;

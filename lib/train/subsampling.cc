@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "core/random.h"
 
@@ -9,13 +10,8 @@ namespace wb {
 
 NodeSubsampler::NodeSubsampler(const Walks& walks, int64_t num_nodes, double threshold) {
   if (threshold <= 0) return;
-  std::vector<int64_t> counts(num_nodes, 0);
-  int64_t total = 0;
-  for (NodeId node : walks.nodes) {
-    if (node == Walks::kNoNode) continue;
-    ++counts[node];
-    ++total;
-  }
+  const std::vector<int64_t> counts = walks.node_counts(num_nodes);
+  const int64_t total = std::accumulate(counts.begin(), counts.end(), int64_t{0});
   if (total == 0) return;
   const double threshold_count = threshold * static_cast<double>(total);
   keep_probability_.assign(num_nodes, 1.0f);

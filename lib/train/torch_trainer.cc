@@ -51,6 +51,7 @@ class TorchTrainer : public Trainer {
   Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
                Recorder& recorder, const Progress& progress, TrainSummary& summary) override {
     const TrainSection& s = options.settings;
+    require_stored_walks(walks, "the torch trainer");
     at::set_num_threads(options.threads);
     const at::Device device(options.device == "cuda" ? at::kCUDA : at::kCPU);
     auto negatives = make_negative_sampler(s.negative_sampler);

@@ -25,6 +25,10 @@ class FusedTrainer : public Trainer {
     auto trainer = options.device == "cuda" ? make_fused_cuda_trainer() : make_fused_cpu_trainer();
     return trainer->train(walks, num_nodes, options, recorder, progress, summary);
   }
+  // The GPU kernels read a corpus uploaded whole.
+  bool reads_regenerated_walks(const TrainOptions& options) const override {
+    return options.device != "cuda";
+  }
 };
 
 std::unique_ptr<Trainer> make_fused_trainer() { return std::make_unique<FusedTrainer>(); }
@@ -40,6 +44,13 @@ const Registry<Trainer>& registry() {
 std::vector<std::string> trainer_names() { return registry().names(); }
 
 std::unique_ptr<Trainer> make_trainer(const std::string& name) { return registry().make(name); }
+
+void require_stored_walks(const Walks& walks, const std::string& trainer) {
+  if (!walks.regenerated()) return;
+  throw ConfigError("walk.storage: " + trainer +
+                    " reads stored walks; set walk.storage to \"memory\" or \"file\" "
+                    "(\"regenerate\" is for train.trainer = \"fused\" on the CPU)");
+}
 
 int64_t resume_from_checkpoint(const TrainOptions& options, const CheckpointKey& key, Matrix& input,
                                Matrix& output, Recorder& recorder, LossScaleState* loss_scale) {

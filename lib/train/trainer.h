@@ -37,7 +37,13 @@ class Trainer {
   virtual ~Trainer() = default;
   virtual Matrix train(const Walks& walks, int64_t num_nodes, const TrainOptions& options,
                        Recorder& recorder, const Progress& progress, TrainSummary& summary) = 0;
+  // Whether train() takes a regenerated corpus (Walks::regenerated()).
+  virtual bool reads_regenerated_walks(const TrainOptions&) const { return false; }
 };
+
+// Throws ConfigError naming walk.storage when `walks` is regenerated: the
+// `trainer` ("the torch trainer", ...) needs the corpus stored.
+void require_stored_walks(const Walks& walks, const std::string& trainer);
 
 // Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel,
 // or the CUDA kernel on device "cuda"). Throws ConfigError

@@ -1,7 +1,10 @@
 #include "walk/walk_sampler.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <numeric>
 
 #include "core/errors.h"
 #include "core/memory_size.h"
@@ -27,9 +30,34 @@ const Registry<WalkSampler>& registry() {
   return samplers;
 }
 
+// Draws every walk once, keeping only how often each node occurs: the
+// negative distribution and the sub-sampler of a regenerated corpus need it.
+std::vector<int64_t> count_walk_nodes(const WalkSampler& sampler, const Graph& graph,
+                                      const WalkOptions& options, int64_t num_walks,
+                                      const Progress& progress) {
+  const int64_t num_nodes = graph.num_nodes();
+  std::vector<std::atomic<int64_t>> shared_counts(static_cast<size_t>(num_nodes));
+  for (auto& count : shared_counts) count.store(0, std::memory_order_relaxed);
+  parallel_for_chunks(
+      num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
+        std::vector<NodeId> walk(static_cast<size_t>(options.walk_length));
+        for (int64_t w = begin; w < end; ++w) {
+          const int64_t length =
+              draw_walk(sampler, num_nodes, options.seed, w, options.walk_length, walk.data());
+          for (int64_t i = 0; i < length; ++i) {
+            shared_counts[walk[i]].fetch_add(1, std::memory_order_relaxed);
+          }
+        }
+      });
+  std::vector<int64_t> counts(static_cast<size_t>(num_nodes));
+  for (int64_t node = 0; node < num_nodes; ++node) counts[node] = shared_counts[node].load();
+  return counts;
+}
+
 }  // namespace
 
 int64_t Walks::tokens() const {
+  if (regenerated()) return regenerator->tokens();
   int64_t total = 0;
   for (NodeId node : nodes) total += node != kNoNode;
   return total;
@@ -37,21 +65,60 @@ int64_t Walks::tokens() const {
 
 int64_t Walks::steps() const { return tokens() - num_walks; }
 
+std::vector<int64_t> Walks::node_counts(int64_t num_nodes) const {
+  if (regenerated()) return regenerator->node_counts();
+  std::vector<int64_t> counts(static_cast<size_t>(num_nodes), 0);
+  for (NodeId node : nodes) {
+    if (node != kNoNode) ++counts[node];
+  }
+  return counts;
+}
+
+int64_t draw_walk(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, int64_t w,
+                  int64_t walk_length, NodeId* out) {
+  Rng rng(seed, static_cast<uint64_t>(w));
+  const int64_t length = sampler.walk(static_cast<NodeId>(w % num_nodes), walk_length, rng, out);
+  std::fill(out + length, out + walk_length, Walks::kNoNode);
+  return length;
+}
+
+WalkRegenerator::WalkRegenerator(const WalkSampler& sampler, const Graph& graph, uint64_t seed,
+                                 int64_t walk_length, std::vector<int64_t> node_counts)
+    : sampler_(sampler),
+      num_nodes_(graph.num_nodes()),
+      seed_(seed),
+      walk_length_(walk_length),
+      node_counts_(std::move(node_counts)),
+      tokens_(std::accumulate(node_counts_.begin(), node_counts_.end(), int64_t{0})) {}
+
 WalkNodes WalkStoragePlan::storage() const {
   if (!in_file()) return {};
   auto policy = std::make_shared<SpillPolicy>();
   policy->directory = spill_directory;
-  policy->threshold_bytes = static_cast<int64_t>(limit_bytes);
+  // walk.storage = "file" sends a corpus under the limit to the file as well.
+  policy->threshold_bytes = static_cast<int64_t>(std::min(limit_bytes, bytes));
   return WalkNodes(SpillAllocator<NodeId>(std::move(policy)));
 }
 
-WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes) {
+WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes, bool regenerable) {
+  using Where = WalkStoragePlan::Where;
   WalkStoragePlan plan;
   plan.bytes = static_cast<double>(num_nodes) * static_cast<double>(options.walks_per_node) *
                static_cast<double>(options.walk_length) * sizeof(NodeId);
   plan.limit_bytes =
       options.max_memory_gb > 0 ? options.max_memory_gb * kGiB : 0.5 * usable_memory_bytes();
-  if (plan.bytes <= plan.limit_bytes) return plan;
+  const std::string& storage = options.storage;
+  if (storage == "regenerate" && !regenerable) {
+    throw ConfigError(
+        "walk.storage: \"regenerate\" draws each walk again as the trainer reads it, which "
+        "only train.trainer = \"fused\" on the CPU does, and not when export.formats has "
+        "\"walks\"; use \"auto\", \"memory\" or \"file\"");
+  }
+  if (storage == "memory" || (storage == "auto" && plan.bytes <= plan.limit_bytes)) return plan;
+  if (storage == "regenerate" || (storage == "auto" && regenerable)) {
+    plan.where = Where::kRegenerate;
+    return plan;
+  }
 
   std::string directory = options.spill_directory;
   if (directory.empty()) {
@@ -59,8 +126,10 @@ WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes)
     directory = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/var/tmp";
   }
   const std::string what = "walk.spill_directory: the walks take " + format_gib(plan.bytes) +
-                           ", more than walk.max_memory_gb (" + format_gib(plan.limit_bytes) +
-                           "), so they go to a file in " + directory;
+                           (storage == "file" ? std::string(" and walk.storage is \"file\"")
+                                              : ", more than walk.max_memory_gb (" +
+                                                    format_gib(plan.limit_bytes) + ")") +
+                           ", so they go to a file in " + directory;
   std::error_code error;
   if (!std::filesystem::is_directory(directory, error)) {
     throw ResourceError(what + ", which is not a folder");
@@ -76,6 +145,7 @@ WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes)
                         " free; free some space, set walk.spill_directory to a larger disk, "
                         "or lower walk.walks_per_node or walk.walk_length");
   }
+  plan.where = Where::kFile;
   plan.spill_directory = directory;
   return plan;
 }
@@ -94,7 +164,7 @@ Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions
 
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
                      const WalkStoragePlan& plan, const Progress& progress) {
-  if (options.device == "cuda") {
+  if (options.device == "cuda" && !plan.regenerated()) {
     const CudaWalkMethod method = sampler.cuda_method();
     if (method == CudaWalkMethod::kNone) {
       throw ConfigError(
@@ -108,19 +178,24 @@ Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions
   }
   sampler.prepare(graph, options, progress);
   Walks walks;
-  walks.nodes = plan.storage();
   walks.num_walks = options.walks_per_node * graph.num_nodes();
   walks.walk_length = options.walk_length;
+  if (plan.regenerated()) {
+    walks.regenerator = std::make_shared<WalkRegenerator>(
+        sampler, graph, options.seed, options.walk_length,
+        count_walk_nodes(sampler, graph, options, walks.num_walks, progress));
+    return walks;
+  }
+  walks.nodes = plan.storage();
   walks.nodes.assign(static_cast<size_t>(walks.num_walks * walks.walk_length), Walks::kNoNode);
   const int64_t num_nodes = graph.num_nodes();
-  parallel_for_chunks(
-      walks.num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
-        for (int64_t w = begin; w < end; ++w) {
-          Rng rng(options.seed, static_cast<uint64_t>(w));
-          NodeId* out = walks.nodes.data() + w * walks.walk_length;
-          sampler.walk(static_cast<NodeId>(w % num_nodes), walks.walk_length, rng, out);
-        }
-      });
+  parallel_for_chunks(walks.num_walks, 256, options.threads, progress, "walk",
+                      [&](int64_t begin, int64_t end) {
+                        for (int64_t w = begin; w < end; ++w) {
+                          draw_walk(sampler, num_nodes, options.seed, w, walks.walk_length,
+                                    walks.nodes.data() + w * walks.walk_length);
+                        }
+                      });
   return walks;
 }
 

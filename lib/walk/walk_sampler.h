@@ -3,6 +3,7 @@
 // TOML (walk.sampler). A sampler prepares its tables once, then produces one
 // walk at a time from a private generator, so walks can be made on any number
 // of threads and still come out identical for the same seed.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,9 +23,11 @@ struct WalkOptions {
   uint64_t seed = 42;
   int threads = 1;
   double max_alias_memory_gb = 8.0;
-  // Larger walk corpora go to a file; 0: half the usable memory (RAM or cgroup limit).
+  // Where the corpus is kept (WalkStoragePlan): "auto", "memory", "file" or "regenerate".
+  std::string storage = "auto";
+  // "auto" keeps larger corpora out of memory; 0: half the usable memory (RAM or cgroup limit).
   double max_memory_gb = 0;
-  std::string spill_directory;  // where that file goes; "": $TMPDIR, else /var/tmp
+  std::string spill_directory;  // where a corpus in a file goes; "": $TMPDIR, else /var/tmp
   std::string device = "cpu";   // resolved: cpu | cuda
 };
 
@@ -39,14 +42,22 @@ enum class CudaWalkMethod {
 // than the run's memory limit for walks (plan_walk_storage).
 using WalkNodes = std::vector<NodeId, SpillAllocator<NodeId>>;
 
+class WalkSampler;
+class WalkRegenerator;
+
 // walks_per_node * num_nodes walks of walk_length nodes each, row-major. Walk
 // w starts at node w % num_nodes. A walk that reaches a node without out-arcs
 // stops there; the rest of its row is kNoNode.
+//
+// A regenerated corpus (walk.storage = "regenerate") stores no nodes: each
+// walk is drawn again, node for node, when a WalkReader reads it. Only walk(),
+// length() and `nodes` need the corpus stored; everything else works on both.
 struct Walks {
   static constexpr NodeId kNoNode = -1;
   int64_t num_walks = 0;
   int64_t walk_length = 0;
   WalkNodes nodes;
+  std::shared_ptr<const WalkRegenerator> regenerator;  // set when regenerated
 
   const NodeId* walk(int64_t w) const { return nodes.data() + w * walk_length; }
   // Nodes walk w visits (walks stop early at dead ends, or after sub-sampling).
@@ -58,25 +69,89 @@ struct Walks {
   }
   int64_t tokens() const;  // nodes visited, summed over all walks
   int64_t steps() const;   // transitions taken, summed over all walks
+  // How often each node occurs in the corpus: num_nodes counts.
+  std::vector<int64_t> node_counts(int64_t num_nodes) const;
   bool in_file() const { return nodes.get_allocator().spills(nodes.capacity()); }
+  bool regenerated() const { return regenerator != nullptr; }
 };
 
-// Where a run's walks go. Walks larger than walk.max_memory_gb go to a file
-// mapped into memory, which the kernel pages out and in as the trainers read
-// the corpus, so graphs whose walks exceed the RAM still train.
-struct WalkStoragePlan {
-  double bytes = 0;             // num_nodes * walks_per_node * walk_length * 4
-  double limit_bytes = 0;       // the most kept on the heap
-  std::string spill_directory;  // the file's folder; empty when the walks fit
+// Draws walk w the way generate_walks does: from start node w % num_nodes and
+// the walk's own stream (seed, w). Writes walk_length nodes, kNoNode after a
+// dead end; returns the nodes visited.
+int64_t draw_walk(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, int64_t w,
+                  int64_t walk_length, NodeId* out);
 
-  bool in_file() const { return !spill_directory.empty(); }
+// A corpus that is drawn again each time it is read instead of being stored:
+// as the walks come from their own streams, walk w is the same every time.
+// It keeps pointers to the prepared sampler and the graph, which must outlive it.
+class WalkRegenerator {
+ public:
+  WalkRegenerator(const WalkSampler& sampler, const Graph& graph, uint64_t seed,
+                  int64_t walk_length, std::vector<int64_t> node_counts);
+  int64_t walk(int64_t w, NodeId* out) const {
+    return draw_walk(sampler_, num_nodes_, seed_, w, walk_length_, out);
+  }
+  const std::vector<int64_t>& node_counts() const { return node_counts_; }
+  int64_t tokens() const { return tokens_; }
+
+ private:
+  const WalkSampler& sampler_;
+  int64_t num_nodes_;
+  uint64_t seed_;
+  int64_t walk_length_;
+  std::vector<int64_t> node_counts_;  // counted when the corpus was first drawn
+  int64_t tokens_ = 0;
+};
+
+// Reads the walks of a stored or regenerated corpus; one per thread.
+class WalkReader {
+ public:
+  explicit WalkReader(const Walks& walks) : walks_(walks) {
+    if (walks.regenerated()) buffer_.resize(static_cast<size_t>(walks.walk_length));
+  }
+  // Walk w's nodes (valid until the next read) and, in `length`, how many it visited.
+  const NodeId* read(int64_t w, int64_t& length) {
+    if (!walks_.regenerated()) {
+      length = walks_.length(w);
+      return walks_.walk(w);
+    }
+    length = walks_.regenerator->walk(w, buffer_.data());
+    return buffer_.data();
+  }
+
+ private:
+  const Walks& walks_;
+  std::vector<NodeId> buffer_;
+};
+
+// Where a run's walks go, so that graphs whose walks exceed the RAM still
+// train: on the heap; in a file mapped into memory, which the kernel pages out
+// and in as the trainers read the corpus; or nowhere, drawn again as the
+// trainer reads them (WalkRegenerator), which costs a walk per walk read and
+// no memory or disk.
+struct WalkStoragePlan {
+  enum class Where { kMemory, kFile, kRegenerate };
+  Where where = Where::kMemory;
+  double bytes = 0;             // num_nodes * walks_per_node * walk_length * 4
+  double limit_bytes = 0;       // the most "auto" keeps on the heap
+  std::string spill_directory;  // the file's folder, when in a file
+
+  bool in_memory() const { return where == Where::kMemory; }
+  bool in_file() const { return where == Where::kFile; }
+  bool regenerated() const { return where == Where::kRegenerate; }
   // An empty corpus whose nodes will be allocated as planned.
   WalkNodes storage() const;
 };
 
-// Throws ResourceError naming walk.spill_directory when the walks must go to
-// a file and that folder is missing, in memory (tmpfs) or short of space.
-WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes);
+// options.storage decides; "auto" keeps a corpus of at most options.max_memory_gb
+// in memory, regenerates a larger one when `regenerable` (its trainer reads
+// walks through WalkReader, and nothing else needs them stored), and else puts
+// it in a file. Throws ConfigError naming walk.storage for "regenerate" when
+// not regenerable, and ResourceError naming walk.spill_directory when the
+// walks must go to a file and that folder is missing, in memory (tmpfs) or
+// short of space.
+WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes,
+                                  bool regenerable = false);
 
 class WalkSampler {
  public:
@@ -101,7 +176,9 @@ std::vector<std::string> walk_sampler_names();
 // Prepares the sampler and runs every walk on options.threads threads, or on
 // the GPU when options.device is "cuda" (the same walks, node for node),
 // into storage as `plan` says (plan_walk_storage(options, graph.num_nodes())
-// when not given).
+// when not given). A regenerated plan draws every walk once on the CPU to
+// count the nodes, stores none, and returns a corpus that needs `sampler` and
+// `graph` for as long as it is read.
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
                      const WalkStoragePlan& plan, const Progress& progress);
 Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions& options,
