@@ -1,5 +1,6 @@
 // A corpus too large to keep can be drawn again as the fused CPU trainer
 // reads it (walk.storage = "regenerate"): the same walks, so the same model.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 
@@ -99,16 +100,26 @@ TEST_CASE("a regenerated corpus reads the stored corpus's walks and counts", "[w
       REQUIRE(regenerated.node_counts(graph.num_nodes()) == stored.node_counts(graph.num_nodes()));
       if (directed) REQUIRE(stored.tokens() < stored.num_walks * stored.walk_length);
 
-      // Read in a scrambled order, twice over: each walk is the stored one.
+      // Read in a scrambled order, in batches of every size, twice over:
+      // each walk is the stored one.
       WalkReader from_stored(stored), from_regenerated(regenerated);
+      int64_t ids[kWalkBatch];
       for (int pass = 0; pass < 2; ++pass) {
-        for (int64_t i = 0; i < stored.num_walks; ++i) {
-          const int64_t w = (i * 37 + pass) % stored.num_walks;
-          int64_t stored_length = 0, regenerated_length = 0;
-          const NodeId* expected = from_stored.read(w, stored_length);
-          const NodeId* walk = from_regenerated.read(w, regenerated_length);
-          REQUIRE(regenerated_length == stored_length);
-          REQUIRE(std::memcmp(walk, expected, sizeof(NodeId) * stored.walk_length) == 0);
+        int64_t next = 0, batch = 1;
+        while (next < stored.num_walks) {
+          const int64_t count = std::min(batch, stored.num_walks - next);
+          for (int64_t i = 0; i < count; ++i) ids[i] = ((next + i) * 37 + pass) % stored.num_walks;
+          from_stored.load(ids, count);
+          from_regenerated.load(ids, count);
+          for (int64_t i = 0; i < count; ++i) {
+            int64_t stored_length = 0, regenerated_length = 0;
+            const NodeId* expected = from_stored.walk(i, stored_length);
+            const NodeId* walk = from_regenerated.walk(i, regenerated_length);
+            REQUIRE(regenerated_length == stored_length);
+            REQUIRE(std::memcmp(walk, expected, sizeof(NodeId) * stored.walk_length) == 0);
+          }
+          next += count;
+          batch = batch % kWalkBatch + 1;
         }
       }
 

@@ -161,3 +161,46 @@ TEST_CASE("unknown sampler names list the known ones", "[walk]") {
   REQUIRE_THROWS_WITH(make_walk_sampler("deepwalk2"),
                       Contains("walk.sampler") && Contains("\"uniform\""));
 }
+
+TEST_CASE("walks stepped in batches are walk()'s, node for node", "[walk]") {
+  // Weighted and not, and a directed graph where walks stop at node 3.
+  const std::vector<Graph> graphs = {
+      small_graph(false), small_graph(true),
+      test::make_graph(5, {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {4, 0}, {0, 4}}, {}, true)};
+  for (const auto& name : walk_sampler_names()) {
+    for (size_t g = 0; g < graphs.size(); ++g) {
+      for (const auto& [p, q] :
+           std::vector<std::pair<double, double>>{{1, 1}, {0.5, 2}, {4, 0.25}}) {
+        WalkOptions options;
+        options.p = p;
+        options.q = q;
+        auto sampler = make_walk_sampler(name);
+        sampler->prepare(graphs[g], options, {});
+        for (const int64_t length : {1, 2, 3, 30}) {
+          for (const int64_t count : {int64_t{1}, int64_t{5}, kWalkBatch}) {
+            INFO(name << ", graph " << g << ", p " << p << ", q " << q << ", length " << length
+                      << ", " << count << " walks");
+            std::vector<NodeId> starts(count), batch(count * length, Walks::kNoNode);
+            std::vector<Rng> rngs(count);
+            std::vector<int64_t> lengths(count, -1);
+            for (int64_t i = 0; i < count; ++i) {
+              starts[i] = static_cast<NodeId>(i % graphs[g].num_nodes());
+              rngs[i] = Rng(7, static_cast<uint64_t>(i));
+            }
+            sampler->walk_batch(starts.data(), count, length, rngs.data(), batch.data(),
+                                lengths.data());
+            for (int64_t i = 0; i < count; ++i) {
+              std::vector<NodeId> one(length, Walks::kNoNode);
+              Rng rng(7, static_cast<uint64_t>(i));
+              REQUIRE(lengths[i] == sampler->walk(starts[i], length, rng, one.data()));
+              REQUIRE(
+                  std::equal(one.begin(), one.begin() + lengths[i], batch.begin() + i * length));
+              // The generator is left where walk() leaves it: the same draws were made.
+              REQUIRE(rngs[i].next() == rng.next());
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -17,6 +17,7 @@ WB_HOST_DEVICE inline uint64_t mix64(uint64_t x) {
 
 class Rng {
  public:
+  WB_HOST_DEVICE Rng() : state_(0) {}  // a placeholder, to be assigned a seeded one
   WB_HOST_DEVICE Rng(uint64_t seed, uint64_t stream)
       : state_(mix64(seed ^ mix64(stream + 0x632be59bd9b4e019ULL))) {}
 

@@ -202,24 +202,29 @@ class FusedCpuTrainer : public Trainer {
                         s.epochs * tokens_per_epoch);
       };
       try {
-        parallel_for_chunks(walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
-                            [&](int64_t begin, int64_t end) {
-                              CenterUpdater updater(s, negatives, subsampler, input, output);
-                              WalkReader reader(walks);
-                              int64_t pairs = 0, sampled = 0;
-                              double sampled_loss = 0;
-                              float lr = 0;
-                              for (int64_t slot = begin; slot < end; ++slot) {
-                                lr = schedule.at(epoch * walks.num_walks + slot, walks_total);
-                                const int64_t walk_id = order(slot);
-                                int64_t length = 0;
-                                const NodeId* walk = reader.read(walk_id, length);
-                                pairs += updater.train_walk(walk, length, walks.walk_length,
-                                                            walk_id, epoch, options.seed, lr,
-                                                            sampled, sampled_loss);
-                              }
-                              log.add(pairs, sampled, sampled_loss, lr);
-                            });
+        parallel_for_chunks(
+            walks.num_walks, kWalksPerChunk, threads, epoch_progress, "train",
+            [&](int64_t begin, int64_t end) {
+              CenterUpdater updater(s, negatives, subsampler, input, output);
+              WalkReader reader(walks);
+              int64_t pairs = 0, sampled = 0;
+              double sampled_loss = 0;
+              float lr = 0;
+              int64_t ids[kWalkBatch];
+              for (int64_t first = begin; first < end; first += kWalkBatch) {
+                const int64_t count = std::min(kWalkBatch, end - first);
+                for (int64_t i = 0; i < count; ++i) ids[i] = order(first + i);
+                reader.load(ids, count);
+                for (int64_t i = 0; i < count; ++i) {
+                  lr = schedule.at(epoch * walks.num_walks + first + i, walks_total);
+                  int64_t length = 0;
+                  const NodeId* walk = reader.walk(i, length);
+                  pairs += updater.train_walk(walk, length, walks.walk_length, ids[i], epoch,
+                                              options.seed, lr, sampled, sampled_loss);
+                }
+              }
+              log.add(pairs, sampled, sampled_loss, lr);
+            });
       } catch (const Interrupted&) {
         // The workers have stopped: the tables are consistent, the epoch is not done.
         if (options.checkpoint.enabled()) {

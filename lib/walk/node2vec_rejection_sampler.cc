@@ -1,6 +1,8 @@
 // node2vec by rejection sampling (KnightKing, Yang et al. SOSP 2019): draw a
 // first-order neighbour, accept it with probability alpha / max(alpha). Exact,
 // O(E) memory, and each trial costs one binary search.
+#include <algorithm>
+
 #include "walk/neighbor_sampler.h"
 #include "walk/node2vec_bias.h"
 #include "walk/walk_sampler.h"
@@ -14,6 +16,7 @@ class Node2vecRejectionSampler : public WalkSampler {
     graph_ = &graph;
     bias_ = {1.0 / options.p, 1.0 / options.q};
     acceptance_scale_ = 1.0 / bias_.max_weight();
+    sure_acceptance_ = std::min({bias_.return_weight, 1.0, bias_.inout_weight}) * acceptance_scale_;
     neighbors_.prepare(graph);
   }
 
@@ -29,7 +32,7 @@ class Node2vecRejectionSampler : public WalkSampler {
       NodeId next;
       do {
         next = graph_->targets[neighbors_.sample_arc(current, rng)];
-      } while (rng.uniform() >= bias_(*graph_, previous, next) * acceptance_scale_);
+      } while (!accepts(rng.uniform(), previous, next));
       previous = current;
       current = next;
       out[step] = current;
@@ -37,13 +40,119 @@ class Node2vecRejectionSampler : public WalkSampler {
     return length;
   }
 
+  // Each round takes one trial of every walk still going, in three passes:
+  // draw the arcs (prefetching their targets), read the candidates (those
+  // whose acceptance depends on an arc back to the previous node prefetch the
+  // middle of their arcs), then run those arc tests side by side. A walk's
+  // draws come in walk()'s order, so the walks are walk()'s, node for node.
+  void walk_batch(const NodeId* starts, int64_t count, int64_t length, Rng* rngs, NodeId* out,
+                  int64_t* lengths) const override {
+    const Graph& graph = *graph_;
+    int64_t going[kWalkBatch], steps[kWalkBatch], arcs[kWalkBatch], tested[kWalkBatch];
+    double draws[kWalkBatch];
+    const NodeId* search_base[kWalkBatch];
+    int64_t search_span[kWalkBatch];
+    NodeId search_key[kWalkBatch];
+    int64_t active = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      out[i * length] = starts[i];
+      lengths[i] = 1;
+      steps[i] = 1;
+      if (length >= 2) going[active++] = i;
+    }
+    while (active > 0) {
+      int64_t kept = 0;
+      for (int64_t a = 0; a < active; ++a) {
+        const int64_t i = going[a];
+        const NodeId current = out[i * length + steps[i] - 1];
+        if (graph.degree(current) == 0) {
+          lengths[i] = steps[i];
+          continue;
+        }
+        arcs[i] = neighbors_.sample_arc(current, rngs[i]);
+        if (steps[i] >= 2) draws[i] = rngs[i].uniform();  // the first step is unbiased
+        __builtin_prefetch(&graph.targets[arcs[i]]);
+        going[kept++] = i;
+      }
+      active = kept;
+      int64_t num_tested = 0;
+      kept = 0;
+      for (int64_t a = 0; a < active; ++a) {
+        const int64_t i = going[a];
+        const NodeId candidate = graph.targets[arcs[i]];
+        if (steps[i] >= 2 && draws[i] >= sure_acceptance_ &&
+            candidate != out[i * length + steps[i] - 2]) {
+          __builtin_prefetch(&graph.offsets[candidate]);
+          tested[num_tested++] = i;
+          continue;
+        }
+        if (steps[i] < 2 || accepts(draws[i], out[i * length + steps[i] - 2], candidate)) {
+          take_step(i, candidate, length, out, steps, lengths);
+        }
+        if (steps[i] < length) going[kept++] = i;
+      }
+      // The arc tests, candidate -> previous: a binary search in the
+      // candidate's sorted arcs, the searches advanced a probe each in turn,
+      // each prefetching its next probe while the others take theirs.
+      for (int64_t t = 0; t < num_tested; ++t) {
+        const int64_t i = tested[t];
+        const NodeId candidate = graph.targets[arcs[i]];
+        search_base[t] = graph.neighbors_begin(candidate);
+        search_span[t] = graph.degree(candidate);
+        search_key[t] = out[i * length + steps[i] - 2];
+        __builtin_prefetch(search_base[t] + search_span[t] / 2);
+      }
+      for (bool searching = num_tested > 0; searching;) {
+        searching = false;
+        for (int64_t t = 0; t < num_tested; ++t) {
+          if (search_span[t] <= 1) continue;
+          const int64_t half = search_span[t] / 2;
+          search_base[t] += search_base[t][half] <= search_key[t] ? half : 0;
+          search_span[t] -= half;
+          __builtin_prefetch(search_base[t] + search_span[t] / 2);
+          searching = true;
+        }
+      }
+      for (int64_t t = 0; t < num_tested; ++t) {
+        const int64_t i = tested[t];
+        // Node2vecBias's alpha for a candidate other than the previous node.
+        const bool links_back = search_span[t] > 0 && *search_base[t] == search_key[t];
+        const double alpha = links_back ? 1.0 : bias_.inout_weight;
+        if (draws[i] < alpha * acceptance_scale_) {
+          take_step(i, graph.targets[arcs[i]], length, out, steps, lengths);
+        }
+        if (steps[i] < length) going[kept++] = i;
+      }
+      active = kept;
+    }
+  }
+
   CudaWalkMethod cuda_method() const override { return CudaWalkMethod::kNode2vecRejection; }
   int64_t memory_bytes() const override { return neighbors_.memory_bytes(); }
 
  private:
+  // Walk i moves to `candidate`; a finished walk gets its length.
+  void take_step(int64_t i, NodeId candidate, int64_t length, NodeId* out, int64_t* steps,
+                 int64_t* lengths) const {
+    out[i * length + steps[i]] = candidate;
+    if (++steps[i] == length) {
+      lengths[i] = length;
+    } else {
+      __builtin_prefetch(&graph_->offsets[candidate]);
+    }
+  }
+
+  // A trial draw u accepts `candidate` after `previous` when u < alpha / max(alpha).
+  // Below the smallest alpha's share every candidate passes, and the arc test
+  // (a binary search) is skipped: with p = q = 1 it never runs.
+  bool accepts(double u, NodeId previous, NodeId candidate) const {
+    return u < sure_acceptance_ || u < bias_(*graph_, previous, candidate) * acceptance_scale_;
+  }
+
   const Graph* graph_ = nullptr;
   Node2vecBias bias_{1.0, 1.0};
   double acceptance_scale_ = 1.0;
+  double sure_acceptance_ = 1.0;
   NeighborSampler neighbors_;
 };
 

@@ -40,12 +40,18 @@ std::vector<int64_t> count_walk_nodes(const WalkSampler& sampler, const Graph& g
   for (auto& count : shared_counts) count.store(0, std::memory_order_relaxed);
   parallel_for_chunks(
       num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
-        std::vector<NodeId> walk(static_cast<size_t>(options.walk_length));
-        for (int64_t w = begin; w < end; ++w) {
-          const int64_t length =
-              draw_walk(sampler, num_nodes, options.seed, w, options.walk_length, walk.data());
-          for (int64_t i = 0; i < length; ++i) {
-            shared_counts[walk[i]].fetch_add(1, std::memory_order_relaxed);
+        std::vector<NodeId> walks(static_cast<size_t>(kWalkBatch * options.walk_length));
+        int64_t ids[kWalkBatch], lengths[kWalkBatch];
+        for (int64_t first = begin; first < end; first += kWalkBatch) {
+          const int64_t count = std::min(kWalkBatch, end - first);
+          for (int64_t i = 0; i < count; ++i) ids[i] = first + i;
+          draw_walks(sampler, num_nodes, options.seed, ids, count, options.walk_length,
+                     walks.data(), lengths);
+          for (int64_t i = 0; i < count; ++i) {
+            const NodeId* walk = walks.data() + i * options.walk_length;
+            for (int64_t j = 0; j < lengths[i]; ++j) {
+              shared_counts[walk[j]].fetch_add(1, std::memory_order_relaxed);
+            }
           }
         }
       });
@@ -74,12 +80,24 @@ std::vector<int64_t> Walks::node_counts(int64_t num_nodes) const {
   return counts;
 }
 
-int64_t draw_walk(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, int64_t w,
-                  int64_t walk_length, NodeId* out) {
-  Rng rng(seed, static_cast<uint64_t>(w));
-  const int64_t length = sampler.walk(static_cast<NodeId>(w % num_nodes), walk_length, rng, out);
-  std::fill(out + length, out + walk_length, Walks::kNoNode);
-  return length;
+void WalkSampler::walk_batch(const NodeId* starts, int64_t count, int64_t length, Rng* rngs,
+                             NodeId* out, int64_t* lengths) const {
+  for (int64_t i = 0; i < count; ++i)
+    lengths[i] = walk(starts[i], length, rngs[i], out + i * length);
+}
+
+void draw_walks(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, const int64_t* ids,
+                int64_t count, int64_t walk_length, NodeId* out, int64_t* lengths) {
+  NodeId starts[kWalkBatch] = {};
+  Rng rngs[kWalkBatch];
+  for (int64_t i = 0; i < count; ++i) {
+    starts[i] = static_cast<NodeId>(ids[i] % num_nodes);
+    rngs[i] = Rng(seed, static_cast<uint64_t>(ids[i]));
+  }
+  sampler.walk_batch(starts, count, walk_length, rngs, out, lengths);
+  for (int64_t i = 0; i < count; ++i) {
+    std::fill(out + i * walk_length + lengths[i], out + (i + 1) * walk_length, Walks::kNoNode);
+  }
 }
 
 WalkRegenerator::WalkRegenerator(const WalkSampler& sampler, const Graph& graph, uint64_t seed,
@@ -189,13 +207,16 @@ Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions
   walks.nodes = plan.storage();
   walks.nodes.assign(static_cast<size_t>(walks.num_walks * walks.walk_length), Walks::kNoNode);
   const int64_t num_nodes = graph.num_nodes();
-  parallel_for_chunks(walks.num_walks, 256, options.threads, progress, "walk",
-                      [&](int64_t begin, int64_t end) {
-                        for (int64_t w = begin; w < end; ++w) {
-                          draw_walk(sampler, num_nodes, options.seed, w, walks.walk_length,
-                                    walks.nodes.data() + w * walks.walk_length);
-                        }
-                      });
+  parallel_for_chunks(
+      walks.num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
+        int64_t ids[kWalkBatch], lengths[kWalkBatch];
+        for (int64_t first = begin; first < end; first += kWalkBatch) {
+          const int64_t count = std::min(kWalkBatch, end - first);
+          for (int64_t i = 0; i < count; ++i) ids[i] = first + i;
+          draw_walks(sampler, num_nodes, options.seed, ids, count, walks.walk_length,
+                     walks.nodes.data() + first * walks.walk_length, lengths);
+        }
+      });
   return walks;
 }
 

@@ -75,11 +75,15 @@ struct Walks {
   bool regenerated() const { return regenerator != nullptr; }
 };
 
-// Draws walk w the way generate_walks does: from start node w % num_nodes and
-// the walk's own stream (seed, w). Writes walk_length nodes, kNoNode after a
-// dead end; returns the nodes visited.
-int64_t draw_walk(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, int64_t w,
-                  int64_t walk_length, NodeId* out);
+// The most walks WalkSampler::walk_batch steps together.
+constexpr int64_t kWalkBatch = 32;
+
+// Draws walks ids[0..count), count <= kWalkBatch, the way generate_walks does:
+// walk w from start node w % num_nodes with its own stream (seed, w). Writes
+// walk_length nodes per walk into out + i * walk_length, kNoNode after a dead
+// end, and the nodes each visited into lengths[i].
+void draw_walks(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, const int64_t* ids,
+                int64_t count, int64_t walk_length, NodeId* out, int64_t* lengths);
 
 // A corpus that is drawn again each time it is read instead of being stored:
 // as the walks come from their own streams, walk w is the same every time.
@@ -88,8 +92,9 @@ class WalkRegenerator {
  public:
   WalkRegenerator(const WalkSampler& sampler, const Graph& graph, uint64_t seed,
                   int64_t walk_length, std::vector<int64_t> node_counts);
-  int64_t walk(int64_t w, NodeId* out) const {
-    return draw_walk(sampler_, num_nodes_, seed_, w, walk_length_, out);
+  // draw_walks for this corpus.
+  void walks(const int64_t* ids, int64_t count, NodeId* out, int64_t* lengths) const {
+    draw_walks(sampler_, num_nodes_, seed_, ids, count, walk_length_, out, lengths);
   }
   const std::vector<int64_t>& node_counts() const { return node_counts_; }
   int64_t tokens() const { return tokens_; }
@@ -103,25 +108,34 @@ class WalkRegenerator {
   int64_t tokens_ = 0;
 };
 
-// Reads the walks of a stored or regenerated corpus; one per thread.
+// Reads the walks of a stored or regenerated corpus, a batch at a time; one
+// per thread.
 class WalkReader {
  public:
   explicit WalkReader(const Walks& walks) : walks_(walks) {
-    if (walks.regenerated()) buffer_.resize(static_cast<size_t>(walks.walk_length));
+    if (walks.regenerated()) buffer_.resize(static_cast<size_t>(kWalkBatch * walks.walk_length));
   }
-  // Walk w's nodes (valid until the next read) and, in `length`, how many it visited.
-  const NodeId* read(int64_t w, int64_t& length) {
+  // Makes walks ids[0..count), count <= kWalkBatch, readable with walk(i);
+  // a regenerated corpus draws them here, together.
+  void load(const int64_t* ids, int64_t count) {
+    ids_ = ids;
+    if (walks_.regenerated()) walks_.regenerator->walks(ids, count, buffer_.data(), lengths_);
+  }
+  // The nodes of the i-th loaded walk, and in `length` how many it visited.
+  const NodeId* walk(int64_t i, int64_t& length) const {
     if (!walks_.regenerated()) {
-      length = walks_.length(w);
-      return walks_.walk(w);
+      length = walks_.length(ids_[i]);
+      return walks_.walk(ids_[i]);
     }
-    length = walks_.regenerator->walk(w, buffer_.data());
-    return buffer_.data();
+    length = lengths_[i];
+    return buffer_.data() + i * walks_.walk_length;
   }
 
  private:
   const Walks& walks_;
+  const int64_t* ids_ = nullptr;
   std::vector<NodeId> buffer_;
+  int64_t lengths_[kWalkBatch] = {};
 };
 
 // Where a run's walks go, so that graphs whose walks exceed the RAM still
@@ -162,6 +176,13 @@ class WalkSampler {
   // Writes one walk of `length` nodes starting at `start`; returns the nodes
   // written (fewer when it hits a dead end).
   virtual int64_t walk(NodeId start, int64_t length, Rng& rng, NodeId* out) const = 0;
+  // Walk i of `count` (at most kWalkBatch): from starts[i] with rngs[i] into
+  // out + i * length, the nodes walk() would write, its length in lengths[i].
+  // Samplers override it to step the walks in turn: a step is a chain of
+  // cache misses (the node's arcs, then the chosen neighbour's), and walks
+  // stepped together wait on memory together rather than one after another.
+  virtual void walk_batch(const NodeId* starts, int64_t count, int64_t length, Rng* rngs,
+                          NodeId* out, int64_t* lengths) const;
   // Bytes held by the prepared tables, for the run's cost report.
   virtual int64_t memory_bytes() const { return 0; }
   // The GPU kernel that draws from the same distribution.

@@ -28,11 +28,18 @@ Walks sample_walks(WalkSampler& sampler, const Graph& graph, int64_t count, int6
   walks.num_walks = count;
   walks.walk_length = length;
   walks.nodes.assign(count * length, Walks::kNoNode);
+  // Walks stepped together as generate_walks steps them (WalkSampler::walk_batch).
   parallel_for_chunks(count, 256, threads, {}, "walk", [&](int64_t begin, int64_t end) {
-    for (int64_t w = begin; w < end; ++w) {
-      Rng rng(1, static_cast<uint64_t>(w));
-      sampler.walk(static_cast<NodeId>((w * 7919) % graph.num_nodes()), length, rng,
-                   walks.nodes.data() + w * length);
+    NodeId starts[kWalkBatch];
+    Rng rngs[kWalkBatch];
+    int64_t lengths[kWalkBatch];
+    for (int64_t first = begin; first < end; first += kWalkBatch) {
+      const int64_t batch = std::min(kWalkBatch, end - first);
+      for (int64_t i = 0; i < batch; ++i) {
+        starts[i] = static_cast<NodeId>(((first + i) * 7919) % graph.num_nodes());
+        rngs[i] = Rng(1, static_cast<uint64_t>(first + i));
+      }
+      sampler.walk_batch(starts, batch, length, rngs, walks.nodes.data() + first * length, lengths);
     }
   });
   return walks;
@@ -151,6 +158,9 @@ void BM_LinkHeuristic(benchmark::State& state, LinkHeuristic heuristic) {
 
 // Rates are per wall-clock second: the work runs on worker threads.
 BENCHMARK_CAPTURE(BM_Walk, uniform, "uniform", 1.0, 1.0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p1_q1, "node2vec-rejection", 1.0, 1.0)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p05_q2, "node2vec-rejection", 0.5, 2.0)
