@@ -87,7 +87,11 @@ void check_host_table_memory(int64_t num_nodes, int64_t dimension, double walk_b
   }
   text += ", more than the " + format_gib(usable_bytes) +
           " this process may use; lower train.dimension";
-  if (walk_bytes_in_memory > 0) text += ", or walk.max_memory_gb so that the walks go to a file";
+  if (walk_bytes_in_memory > 0) {
+    text +=
+        ", or keep the walks out of memory (walk.storage = \"auto\" with a lower "
+        "walk.max_memory_gb, or \"regenerate\" or \"file\")";
+  }
   throw ResourceError(text);
 }
 

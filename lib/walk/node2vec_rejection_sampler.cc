@@ -49,7 +49,7 @@ class Node2vecRejectionSampler : public WalkSampler {
                   int64_t* lengths) const override {
     const Graph& graph = *graph_;
     int64_t going[kWalkBatch], steps[kWalkBatch], arcs[kWalkBatch], tested[kWalkBatch];
-    double draws[kWalkBatch];
+    double draws[kWalkBatch] = {};  // read only from the second step on
     const NodeId* search_base[kWalkBatch];
     int64_t search_span[kWalkBatch];
     NodeId search_key[kWalkBatch];

@@ -21,14 +21,14 @@
 namespace wb {
 namespace {
 
-// Walks from the first `count` nodes, the way generate_walks makes them.
+// `count` walks from nodes spread over the graph, stepped together as
+// generate_walks steps them.
 Walks sample_walks(WalkSampler& sampler, const Graph& graph, int64_t count, int64_t length,
                    int threads) {
   Walks walks;
   walks.num_walks = count;
   walks.walk_length = length;
   walks.nodes.assign(count * length, Walks::kNoNode);
-  // Walks stepped together as generate_walks steps them (WalkSampler::walk_batch).
   parallel_for_chunks(count, 256, threads, {}, "walk", [&](int64_t begin, int64_t end) {
     NodeId starts[kWalkBatch];
     Rng rngs[kWalkBatch];
@@ -82,13 +82,11 @@ void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double
   state.counters["threads"] = threads;
 }
 
-void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_count,
-              const char* sharing = "none") {
-  const Graph& graph = seed_graph();
-  auto sampler = make_walk_sampler("uniform");
-  sampler->prepare(graph, {}, {});
+// Trains `walks` with d = 128, k = 5, window 10 and reports pairs/s, the
+// bytes a pair moves and the share of the measured bandwidth.
+void train_throughput(benchmark::State& state, const Graph& graph, const Walks& walks,
+                      const char* trainer_name, const char* sharing) {
   const int threads = resolve_thread_count(0);
-  const Walks walks = sample_walks(*sampler, graph, walk_count, 80, threads);
   TrainOptions options;
   options.settings.dimension = 128;
   options.settings.negatives = 5;
@@ -123,6 +121,44 @@ void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_co
   state.counters["bandwidth_fraction"] =
       pairs_per_second * bytes_per_pair / (measured_bandwidth_gbs() * 1e9);
   state.counters["threads"] = threads;
+}
+
+void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_count,
+              const char* sharing = "none") {
+  const Graph& graph = seed_graph();
+  auto sampler = make_walk_sampler("uniform");
+  sampler->prepare(graph, {}, {});
+  const Walks walks = sample_walks(*sampler, graph, walk_count, 80, resolve_thread_count(0));
+  train_throughput(state, graph, walks, trainer_name, sharing);
+}
+
+// The fused CPU trainer on walks 0..19999 (node2vec, p = q = 1, as
+// ecommerce-500k), stored or drawn again as it trains them (walk.storage =
+// "regenerate"): what not keeping the corpus costs. Run the two interleaved
+// (--benchmark_enable_random_interleaving=true --benchmark_repetitions=N):
+// this VM's speed drifts over minutes.
+void BM_TrainWalkStorage(benchmark::State& state, bool regenerated) {
+  const Graph& graph = seed_graph();
+  auto sampler = make_walk_sampler("node2vec-rejection");
+  sampler->prepare(graph, {}, {});
+  const int64_t count = 20000, length = 80;
+  Walks walks;
+  walks.num_walks = count;
+  walks.walk_length = length;
+  walks.nodes.assign(count * length, Walks::kNoNode);
+  int64_t ids[kWalkBatch], lengths[kWalkBatch];
+  for (int64_t first = 0; first < count; first += kWalkBatch) {
+    const int64_t batch = std::min(kWalkBatch, count - first);
+    for (int64_t i = 0; i < batch; ++i) ids[i] = first + i;
+    draw_walks(*sampler, graph.num_nodes(), 1, ids, batch, length,
+               walks.nodes.data() + first * length, lengths);
+  }
+  if (regenerated) {
+    walks.regenerator = std::make_shared<WalkRegenerator>(*sampler, graph, 1, length,
+                                                          walks.node_counts(graph.num_nodes()));
+    walks.nodes = WalkNodes();
+  }
+  train_throughput(state, graph, walks, "fused", "none");
 }
 
 // The link-prediction baselines on a test set's mix: half edges (their
@@ -171,6 +207,14 @@ BENCHMARK_CAPTURE(BM_Train, fused_cpu, "fused", 20000)
     ->UseRealTime()
     ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Train, fused_cpu_window, "fused", 20000, "window")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_TrainWalkStorage, fused_cpu_stored_walks, false)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(BM_TrainWalkStorage, fused_cpu_regenerated_walks, true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(1);
