@@ -14,6 +14,7 @@
 #include "train/subsampling.h"
 #include "train/trainer.h"
 #include "walk/walk_sampler.h"
+#include "walk/walk_storage.h"
 
 using namespace wb;
 using Catch::Matchers::Contains;

@@ -1,4 +1,6 @@
 // Walk corpora larger than walk.max_memory_gb live in a mapped file.
+#include "walk/walk_storage.h"
+
 #include <unistd.h>
 
 #include <algorithm>

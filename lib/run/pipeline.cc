@@ -16,6 +16,7 @@
 #include "run/exporter.h"
 #include "train/negative_sampler.h"
 #include "walk/walk_sampler.h"
+#include "walk/walk_storage.h"
 
 namespace wb {
 namespace {

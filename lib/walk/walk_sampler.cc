@@ -11,6 +11,7 @@
 #include "core/parallel.h"
 #include "core/registry.h"
 #include "walk/cuda_walks.h"
+#include "walk/walk_storage.h"
 
 namespace wb {
 
@@ -62,110 +63,10 @@ std::vector<int64_t> count_walk_nodes(const WalkSampler& sampler, const Graph& g
 
 }  // namespace
 
-int64_t Walks::tokens() const {
-  if (regenerated()) return regenerator->tokens();
-  int64_t total = 0;
-  for (NodeId node : nodes) total += node != kNoNode;
-  return total;
-}
-
-int64_t Walks::steps() const { return tokens() - num_walks; }
-
-std::vector<int64_t> Walks::node_counts(int64_t num_nodes) const {
-  if (regenerated()) return regenerator->node_counts();
-  std::vector<int64_t> counts(static_cast<size_t>(num_nodes), 0);
-  for (NodeId node : nodes) {
-    if (node != kNoNode) ++counts[node];
-  }
-  return counts;
-}
-
 void WalkSampler::walk_batch(const NodeId* starts, int64_t count, int64_t length, Rng* rngs,
                              NodeId* out, int64_t* lengths) const {
   for (int64_t i = 0; i < count; ++i)
     lengths[i] = walk(starts[i], length, rngs[i], out + i * length);
-}
-
-void draw_walks(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, const int64_t* ids,
-                int64_t count, int64_t walk_length, NodeId* out, int64_t* lengths) {
-  NodeId starts[kWalkBatch] = {};
-  Rng rngs[kWalkBatch];
-  for (int64_t i = 0; i < count; ++i) {
-    starts[i] = static_cast<NodeId>(ids[i] % num_nodes);
-    rngs[i] = Rng(seed, static_cast<uint64_t>(ids[i]));
-  }
-  sampler.walk_batch(starts, count, walk_length, rngs, out, lengths);
-  for (int64_t i = 0; i < count; ++i) {
-    std::fill(out + i * walk_length + lengths[i], out + (i + 1) * walk_length, Walks::kNoNode);
-  }
-}
-
-WalkRegenerator::WalkRegenerator(const WalkSampler& sampler, const Graph& graph, uint64_t seed,
-                                 int64_t walk_length, std::vector<int64_t> node_counts)
-    : sampler_(sampler),
-      num_nodes_(graph.num_nodes()),
-      seed_(seed),
-      walk_length_(walk_length),
-      node_counts_(std::move(node_counts)),
-      tokens_(std::accumulate(node_counts_.begin(), node_counts_.end(), int64_t{0})) {}
-
-WalkNodes WalkStoragePlan::storage() const {
-  if (!in_file()) return {};
-  auto policy = std::make_shared<SpillPolicy>();
-  policy->directory = spill_directory;
-  // walk.storage = "file" sends a corpus under the limit to the file as well.
-  policy->threshold_bytes = static_cast<int64_t>(std::min(limit_bytes, bytes));
-  return WalkNodes(SpillAllocator<NodeId>(std::move(policy)));
-}
-
-WalkStoragePlan plan_walk_storage(const WalkOptions& options, int64_t num_nodes, bool regenerable) {
-  using Where = WalkStoragePlan::Where;
-  WalkStoragePlan plan;
-  plan.bytes = static_cast<double>(num_nodes) * static_cast<double>(options.walks_per_node) *
-               static_cast<double>(options.walk_length) * sizeof(NodeId);
-  plan.limit_bytes =
-      options.max_memory_gb > 0 ? options.max_memory_gb * kGiB : 0.5 * usable_memory_bytes();
-  const std::string& storage = options.storage;
-  if (storage == "regenerate" && !regenerable) {
-    throw ConfigError(
-        "walk.storage: \"regenerate\" draws each walk again as the trainer reads it, which "
-        "only train.trainer = \"fused\" on the CPU does, and not when export.formats has "
-        "\"walks\"; use \"auto\", \"memory\" or \"file\"");
-  }
-  if (storage == "memory" || (storage == "auto" && plan.bytes <= plan.limit_bytes)) return plan;
-  if (storage == "regenerate" || (storage == "auto" && regenerable)) {
-    plan.where = Where::kRegenerate;
-    return plan;
-  }
-
-  std::string directory = options.spill_directory;
-  if (directory.empty()) {
-    const char* tmpdir = std::getenv("TMPDIR");
-    directory = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/var/tmp";
-  }
-  const std::string what = "walk.spill_directory: the walks take " + format_gib(plan.bytes) +
-                           (storage == "file" ? std::string(" and walk.storage is \"file\"")
-                                              : ", more than walk.max_memory_gb (" +
-                                                    format_gib(plan.limit_bytes) + ")") +
-                           ", so they go to a file in " + directory;
-  std::error_code error;
-  if (!std::filesystem::is_directory(directory, error)) {
-    throw ResourceError(what + ", which is not a folder");
-  }
-  if (is_memory_file_system(directory)) {
-    throw ResourceError(what +
-                        ", which is a tmpfs, held in memory itself; set "
-                        "walk.spill_directory to a folder on a disk");
-  }
-  const double free_bytes = free_disk_bytes(directory);
-  if (free_bytes < plan.bytes) {
-    throw ResourceError(what + ", which has only " + format_gib(free_bytes) +
-                        " free; free some space, set walk.spill_directory to a larger disk, "
-                        "or lower walk.walks_per_node or walk.walk_length");
-  }
-  plan.where = Where::kFile;
-  plan.spill_directory = directory;
-  return plan;
 }
 
 std::vector<std::string> walk_sampler_names() { return registry().names(); }
