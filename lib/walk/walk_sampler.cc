@@ -2,12 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstdlib>
-#include <filesystem>
-#include <numeric>
 
 #include "core/errors.h"
-#include "core/memory_size.h"
 #include "core/parallel.h"
 #include "core/registry.h"
 #include "walk/cuda_walks.h"
@@ -41,19 +37,11 @@ std::vector<int64_t> count_walk_nodes(const WalkSampler& sampler, const Graph& g
   for (auto& count : shared_counts) count.store(0, std::memory_order_relaxed);
   parallel_for_chunks(
       num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
-        std::vector<NodeId> walks(static_cast<size_t>(kWalkBatch * options.walk_length));
-        int64_t ids[kWalkBatch], lengths[kWalkBatch];
-        for (int64_t first = begin; first < end; first += kWalkBatch) {
-          const int64_t count = std::min(kWalkBatch, end - first);
-          for (int64_t i = 0; i < count; ++i) ids[i] = first + i;
-          draw_walks(sampler, num_nodes, options.seed, ids, count, options.walk_length,
-                     walks.data(), lengths);
-          for (int64_t i = 0; i < count; ++i) {
-            const NodeId* walk = walks.data() + i * options.walk_length;
-            for (int64_t j = 0; j < lengths[i]; ++j) {
-              shared_counts[walk[j]].fetch_add(1, std::memory_order_relaxed);
-            }
-          }
+        std::vector<NodeId> walks(static_cast<size_t>((end - begin) * options.walk_length));
+        draw_walk_range(sampler, num_nodes, options.seed, begin, end, options.walk_length,
+                        walks.data());
+        for (NodeId node : walks) {
+          if (node != Walks::kNoNode) shared_counts[node].fetch_add(1, std::memory_order_relaxed);
         }
       });
   std::vector<int64_t> counts(static_cast<size_t>(num_nodes));
@@ -110,13 +98,8 @@ Walks generate_walks(WalkSampler& sampler, const Graph& graph, const WalkOptions
   const int64_t num_nodes = graph.num_nodes();
   parallel_for_chunks(
       walks.num_walks, 256, options.threads, progress, "walk", [&](int64_t begin, int64_t end) {
-        int64_t ids[kWalkBatch], lengths[kWalkBatch];
-        for (int64_t first = begin; first < end; first += kWalkBatch) {
-          const int64_t count = std::min(kWalkBatch, end - first);
-          for (int64_t i = 0; i < count; ++i) ids[i] = first + i;
-          draw_walks(sampler, num_nodes, options.seed, ids, count, walks.walk_length,
-                     walks.nodes.data() + first * walks.walk_length, lengths);
-        }
+        draw_walk_range(sampler, num_nodes, options.seed, begin, end, walks.walk_length,
+                        walks.nodes.data() + begin * walks.walk_length);
       });
   return walks;
 }

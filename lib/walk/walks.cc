@@ -39,6 +39,17 @@ void draw_walks(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, co
   }
 }
 
+void draw_walk_range(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, int64_t begin,
+                     int64_t end, int64_t walk_length, NodeId* out) {
+  int64_t ids[kWalkBatch], lengths[kWalkBatch];
+  for (int64_t first = begin; first < end; first += kWalkBatch) {
+    const int64_t count = std::min(kWalkBatch, end - first);
+    for (int64_t i = 0; i < count; ++i) ids[i] = first + i;
+    draw_walks(sampler, num_nodes, seed, ids, count, walk_length,
+               out + (first - begin) * walk_length, lengths);
+  }
+}
+
 WalkRegenerator::WalkRegenerator(const WalkSampler& sampler, const Graph& graph, uint64_t seed,
                                  int64_t walk_length, std::vector<int64_t> node_counts)
     : sampler_(sampler),

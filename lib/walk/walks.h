@@ -58,6 +58,10 @@ constexpr int64_t kWalkBatch = 32;
 // end, and the nodes each visited into lengths[i].
 void draw_walks(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, const int64_t* ids,
                 int64_t count, int64_t walk_length, NodeId* out, int64_t* lengths);
+// Walks begin..end-1, any number, drawn as draw_walks draws them into `out`
+// (walk begin first).
+void draw_walk_range(const WalkSampler& sampler, int64_t num_nodes, uint64_t seed, int64_t begin,
+                     int64_t end, int64_t walk_length, NodeId* out);
 
 // A corpus that is drawn again each time it is read instead of being stored:
 // as the walks come from their own streams, walk w is the same every time.

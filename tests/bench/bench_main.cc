@@ -146,13 +146,7 @@ void BM_TrainWalkStorage(benchmark::State& state, bool regenerated) {
   walks.num_walks = count;
   walks.walk_length = length;
   walks.nodes.assign(count * length, Walks::kNoNode);
-  int64_t ids[kWalkBatch], lengths[kWalkBatch];
-  for (int64_t first = 0; first < count; first += kWalkBatch) {
-    const int64_t batch = std::min(kWalkBatch, count - first);
-    for (int64_t i = 0; i < batch; ++i) ids[i] = first + i;
-    draw_walks(*sampler, graph.num_nodes(), 1, ids, batch, length,
-               walks.nodes.data() + first * length, lengths);
-  }
+  draw_walk_range(*sampler, graph.num_nodes(), 1, 0, count, length, walks.nodes.data());
   if (regenerated) {
     walks.regenerator = std::make_shared<WalkRegenerator>(*sampler, graph, 1, length,
                                                           walks.node_counts(graph.num_nodes()));
