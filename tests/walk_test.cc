@@ -22,6 +22,17 @@ Graph small_graph(bool weighted) {
   return test::make_graph(7, edges, weights);
 }
 
+// Arcs one way or both, so the arc back to the previous node is sometimes
+// missing: node2vec's return move exists only where it is.
+Graph directed_graph(bool weighted) {
+  const std::vector<std::pair<int, int>> arcs = {{0, 1}, {1, 0}, {0, 2}, {2, 0}, {2, 1}, {1, 2},
+                                                 {1, 3}, {3, 1}, {2, 3}, {3, 4}, {4, 3}, {4, 5},
+                                                 {5, 3}, {3, 5}, {5, 6}, {6, 5}, {6, 4}};
+  std::vector<float> weights;
+  if (weighted) weights = {1, 2, 3, 1, 0.5, 2, 1, 4, 1, 2, 0.5, 1, 3, 1, 2, 1, 1.5};
+  return test::make_graph(7, arcs, weights, true);
+}
+
 // The node2vec formula: P(x | t, v) proportional to w(v, x) * alpha(t, x).
 std::vector<double> expected_transition(const Graph& g, NodeId t, NodeId v, double p, double q) {
   const Node2vecBias bias{1.0 / p, 1.0 / q};
@@ -36,9 +47,8 @@ std::vector<double> expected_transition(const Graph& g, NodeId t, NodeId v, doub
 }
 
 // Checks every observed (t, v) -> x distribution against the formula.
-void check_second_order_frequencies(const std::string& sampler_name, bool weighted, double p,
+void check_second_order_frequencies(const std::string& sampler_name, const Graph& graph, double p,
                                     double q) {
-  const Graph graph = small_graph(weighted);
   auto sampler = make_walk_sampler(sampler_name);
   WalkOptions options;
   options.walks_per_node = 3000;
@@ -52,6 +62,12 @@ void check_second_order_frequencies(const std::string& sampler_name, bool weight
   for (int64_t w = 0; w < walks.num_walks; ++w) {
     const NodeId* walk = walks.walk(w);
     for (int64_t i = 2; i < walks.walk_length; ++i) counts[{walk[i - 2], walk[i - 1]}][walk[i]]++;
+  }
+  for (const auto& [history, next_counts] : counts) {
+    for (const auto& next : next_counts) {
+      INFO(sampler_name << ": " << history.second << " -> " << next.first);
+      REQUIRE(graph.has_arc(history.second, next.first));
+    }
   }
   int checked = 0;
   for (const auto& [history, next_counts] : counts) {
@@ -89,20 +105,52 @@ TEST_CASE("alias tables draw with the given frequencies", "[walk][alias]") {
 
 TEST_CASE("node2vec transitions follow the formula", "[walk][node2vec]") {
   SECTION("exact alias tables, unweighted") {
-    check_second_order_frequencies("node2vec", false, 0.5, 2.0);
+    check_second_order_frequencies("node2vec", small_graph(false), 0.5, 2.0);
   }
   SECTION("exact alias tables, weighted") {
-    check_second_order_frequencies("node2vec", true, 4.0, 0.25);
+    check_second_order_frequencies("node2vec", small_graph(true), 4.0, 0.25);
   }
-  SECTION("rejection sampling, unweighted") {
-    check_second_order_frequencies("node2vec-rejection", false, 0.5, 2.0);
+  SECTION("exact alias tables, directed") {
+    check_second_order_frequencies("node2vec", directed_graph(true), 0.25, 2.0);
   }
-  SECTION("rejection sampling, weighted") {
-    check_second_order_frequencies("node2vec-rejection", true, 4.0, 0.25);
+  // 1/p above max(1, 1/q) folds the return out of the envelope; below, not.
+  SECTION("rejection sampling, unweighted, return folded") {
+    check_second_order_frequencies("node2vec-rejection", small_graph(false), 0.5, 2.0);
+  }
+  SECTION("rejection sampling, unweighted, return folded, 1/q < 1 below the envelope") {
+    check_second_order_frequencies("node2vec-rejection", small_graph(false), 0.25, 4.0);
+  }
+  SECTION("rejection sampling, weighted, return folded") {
+    check_second_order_frequencies("node2vec-rejection", small_graph(true), 0.25, 2.0);
+  }
+  SECTION("rejection sampling, weighted, nothing folded") {
+    check_second_order_frequencies("node2vec-rejection", small_graph(true), 4.0, 0.25);
+  }
+  SECTION("rejection sampling, directed, return folded where the arc back exists") {
+    check_second_order_frequencies("node2vec-rejection", directed_graph(false), 0.25, 1.0);
+    check_second_order_frequencies("node2vec-rejection", directed_graph(true), 0.5, 2.0);
   }
   SECTION("uniform is node2vec with p = q = 1") {
-    check_second_order_frequencies("uniform", true, 1, 1);
+    check_second_order_frequencies("uniform", small_graph(true), 1, 1);
   }
+}
+
+TEST_CASE("folding the return changes no walk where it does not apply", "[walk][node2vec]") {
+  // Walks drawn before folding existed, by the rejection sampler of 8ca8058
+  // (seed 7, p = 4, q = 0.25, weighted small graph): 1/p is below the
+  // envelope there, so the draws and the walks must be the same.
+  const Graph graph = small_graph(true);
+  WalkOptions options;
+  options.walks_per_node = 1;
+  options.walk_length = 12;
+  options.p = 4;
+  options.q = 0.25;
+  options.seed = 7;
+  auto sampler = make_walk_sampler("node2vec-rejection");
+  const Walks walks = generate_walks(*sampler, graph, options, {});
+  const std::vector<NodeId> first_two(walks.nodes.begin(), walks.nodes.begin() + 24);
+  REQUIRE(first_two == std::vector<NodeId>{0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 0,
+                                           1, 2, 3, 5, 6, 5, 3, 5, 6, 5, 4, 3});
 }
 
 TEST_CASE("walks are the same whatever the thread count", "[walk]") {
@@ -166,11 +214,12 @@ TEST_CASE("walks stepped in batches are walk()'s, node for node", "[walk]") {
   // Weighted and not, and a directed graph where walks stop at node 3.
   const std::vector<Graph> graphs = {
       small_graph(false), small_graph(true),
-      test::make_graph(5, {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {4, 0}, {0, 4}}, {}, true)};
+      test::make_graph(5, {{0, 1}, {1, 2}, {2, 0}, {2, 3}, {4, 0}, {0, 4}}, {}, true),
+      directed_graph(true)};
   for (const auto& name : walk_sampler_names()) {
     for (size_t g = 0; g < graphs.size(); ++g) {
       for (const auto& [p, q] :
-           std::vector<std::pair<double, double>>{{1, 1}, {0.5, 2}, {4, 0.25}}) {
+           std::vector<std::pair<double, double>>{{1, 1}, {0.5, 2}, {4, 0.25}, {0.25, 4}}) {
         WalkOptions options;
         options.p = p;
         options.q = q;

@@ -11,6 +11,12 @@ bool Graph::has_arc(NodeId from, NodeId to) const {
   return std::binary_search(neighbors_begin(from), neighbors_end(from), to);
 }
 
+int64_t Graph::find_arc(NodeId from, NodeId to) const {
+  const NodeId* found = std::lower_bound(neighbors_begin(from), neighbors_end(from), to);
+  if (found == neighbors_end(from) || *found != to) return -1;
+  return found - targets.data();
+}
+
 namespace {
 
 struct Arc {

@@ -34,6 +34,8 @@ struct Graph {
   const NodeId* neighbors_end(NodeId v) const { return targets.data() + offsets[v + 1]; }
   float weight(int64_t arc) const { return weights.empty() ? 1.0f : weights[arc]; }
   bool has_arc(NodeId from, NodeId to) const;
+  // The index of the arc from -> to in targets, or -1 when there is none.
+  int64_t find_arc(NodeId from, NodeId to) const;
 };
 
 enum class SelfLoopPolicy { kDrop, kKeep };

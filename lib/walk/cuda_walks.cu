@@ -3,6 +3,7 @@
 #include "cuda/cuda_support.h"
 #include "walk/cuda_walks.h"
 #include "walk/neighbor_sampler.h"
+#include "walk/node2vec_envelope.h"
 
 namespace wb {
 namespace {
@@ -14,17 +15,18 @@ constexpr int64_t kWalksPerLaunch = int64_t{1} << 22;  // progress and Ctrl-C be
 struct DeviceGraph {
   const int64_t* offsets;
   const int32_t* targets;
+  const float* weights;      // per arc; null when unweighted
   const float* probability;  // per-arc alias tables; null when unweighted
   const int32_t* alias;
+  const double* out_weight;  // per node; null when unweighted
   int64_t num_nodes;
+  bool directed;
 };
 
 struct WalkParameters {
   int64_t walk_length;
   uint64_t seed;
-  double return_weight;  // node2vec's 1/p
-  double inout_weight;   // 1/q
-  double acceptance_scale;
+  Node2vecEnvelope envelope;
 };
 
 // sample_arc of NeighborSampler, draw for draw.
@@ -35,18 +37,52 @@ __device__ int64_t sample_arc(const DeviceGraph& g, int32_t node, Rng& rng) {
   return begin + draw_alias(g.probability + begin, g.alias + begin, degree, rng);
 }
 
-__device__ bool has_arc(const DeviceGraph& g, int32_t from, int32_t to) {
+// The index of the arc from -> to, or -1 (Graph::find_arc).
+__device__ int64_t find_arc(const DeviceGraph& g, int32_t from, int32_t to) {
   int64_t low = g.offsets[from], high = g.offsets[from + 1];
   while (low < high) {
     const int64_t middle = (low + high) >> 1;
     const int32_t value = g.targets[middle];
-    if (value == to) return true;
+    if (value == to) return middle;
     if (value < to)
       low = middle + 1;
     else
       high = middle;
   }
-  return false;
+  return -1;
+}
+
+// Node2vecRejectionSampler::return_share.
+__device__ double return_share(const DeviceGraph& g, const Node2vecEnvelope& envelope,
+                               int32_t current, int32_t previous) {
+  if (!envelope.folds_return()) return 0;
+  double back_weight = 1;
+  if (g.weights != nullptr || g.directed) {
+    const int64_t arc = find_arc(g, current, previous);
+    back_weight = arc < 0 ? 0.0 : (g.weights != nullptr ? g.weights[arc] : 1.0);
+  }
+  const double out_weight = g.out_weight != nullptr
+                                ? g.out_weight[current]
+                                : static_cast<double>(g.offsets[current + 1] - g.offsets[current]);
+  return envelope.return_share(out_weight, back_weight);
+}
+
+// One trial after another, drawing as Node2vecRejectionSampler::walk does.
+__device__ int32_t node2vec_step(const DeviceGraph& g, const Node2vecEnvelope& envelope,
+                                 int32_t current, int32_t previous, Rng& rng) {
+  const double share = return_share(g, envelope, current, previous);
+  for (;;) {
+    const int32_t candidate = g.targets[sample_arc(g, current, rng)];
+    const double u = rng.uniform();
+    if (u < share) return previous;
+    const double rescaled = Node2vecEnvelope::rescale(u, share);
+    if (rescaled < envelope.sure_acceptance) return candidate;
+    const bool is_previous = candidate == previous;
+    if (envelope.accepts(rescaled, is_previous,
+                         !is_previous && find_arc(g, candidate, previous) >= 0)) {
+      return candidate;
+    }
+  }
 }
 
 // One walker per thread. Steps go to a per-warp tile in shared memory, then
@@ -77,14 +113,7 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
           previous = current;
           current = g.targets[sample_arc(g, current, rng)];
         } else {
-          int32_t next;
-          double bias;
-          do {
-            next = g.targets[sample_arc(g, current, rng)];
-            bias = next == previous             ? p.return_weight
-                   : has_arc(g, next, previous) ? 1.0
-                                                : p.inout_weight;
-          } while (rng.uniform() >= bias * p.acceptance_scale);
+          const int32_t next = node2vec_step(g, p.envelope, current, previous, rng);
           previous = current;
           current = next;
         }
@@ -110,9 +139,12 @@ struct CudaWalkGenerator::State {
   int64_t last_walks = 0;
   DeviceBuffer<int64_t> offsets;
   DeviceBuffer<int32_t> targets;
+  DeviceBuffer<float> weights;
   DeviceBuffer<float> probability;
   DeviceBuffer<int32_t> alias;
+  DeviceBuffer<double> out_weight;
   DeviceBuffer<int32_t> walks;
+  bool directed = false;
 };
 
 CudaWalkGenerator::CudaWalkGenerator(const Graph& graph, const WalkOptions& options,
@@ -122,24 +154,26 @@ CudaWalkGenerator::CudaWalkGenerator(const Graph& graph, const WalkOptions& opti
   State& s = *state_;
   s.method = method;
   s.num_nodes = graph.num_nodes();
-  const double arc_bytes = graph.weighted() ? 12.0 : 4.0;
-  require_device_memory(8.0 * (graph.num_nodes() + 1) + arc_bytes * graph.num_arcs() +
+  const double arc_bytes = graph.weighted() ? 16.0 : 4.0;
+  const double node_bytes = graph.weighted() ? 16.0 : 8.0;
+  require_device_memory(node_bytes * (graph.num_nodes() + 1) + arc_bytes * graph.num_arcs() +
                             4.0 * max_walks * options.walk_length,
                         "walking the graph on the GPU (" + std::to_string(graph.num_nodes()) +
                             " nodes, " + std::to_string(graph.num_arcs()) + " arcs, " +
                             std::to_string(max_walks) + " walks)");
   s.offsets.upload(graph.offsets);
   s.targets.upload(graph.targets);
+  s.directed = graph.directed;
   if (graph.weighted()) {
     NeighborSampler neighbors;
     neighbors.prepare(graph);
+    s.weights.upload(graph.weights);
     s.probability.upload(neighbors.probabilities());
     s.alias.upload(neighbors.aliases());
+    s.out_weight.upload(neighbors.out_weights());
   }
   s.walks.resize(static_cast<size_t>(max_walks * options.walk_length));
-  const double return_weight = 1.0 / options.p, inout_weight = 1.0 / options.q;
-  const double max_weight = std::max({1.0, return_weight, inout_weight});
-  s.parameters = {options.walk_length, options.seed, return_weight, inout_weight, 1.0 / max_weight};
+  s.parameters = {options.walk_length, options.seed, Node2vecEnvelope::make(options.p, options.q)};
 }
 
 CudaWalkGenerator::~CudaWalkGenerator() = default;
@@ -149,9 +183,14 @@ double CudaWalkGenerator::run(int64_t num_walks, const Progress& progress) {
   if (static_cast<size_t>(num_walks * s.parameters.walk_length) > s.walks.size()) {
     throw Error("CudaWalkGenerator::run: more walks than the buffer was sized for");
   }
-  const DeviceGraph graph{s.offsets.data(), s.targets.data(),
+  const DeviceGraph graph{s.offsets.data(),
+                          s.targets.data(),
+                          s.weights.size() ? s.weights.data() : nullptr,
                           s.probability.size() ? s.probability.data() : nullptr,
-                          s.alias.size() ? s.alias.data() : nullptr, s.num_nodes};
+                          s.alias.size() ? s.alias.data() : nullptr,
+                          s.out_weight.size() ? s.out_weight.data() : nullptr,
+                          s.num_nodes,
+                          s.directed};
   const int threads = kWarpsPerBlock * 32;
   double seconds = 0;
   GpuTimer timer;
@@ -185,8 +224,9 @@ Walks CudaWalkGenerator::download(WalkNodes storage) const {
 
 int64_t CudaWalkGenerator::device_bytes() const {
   const State& s = *state_;
-  return static_cast<int64_t>(s.offsets.bytes() + s.targets.bytes() + s.probability.bytes() +
-                              s.alias.bytes() + s.walks.bytes());
+  return static_cast<int64_t>(s.offsets.bytes() + s.targets.bytes() + s.weights.bytes() +
+                              s.probability.bytes() + s.alias.bytes() + s.out_weight.bytes() +
+                              s.walks.bytes());
 }
 
 }  // namespace wb

@@ -19,17 +19,25 @@ class NeighborSampler {
     if (probability_.empty()) return begin + static_cast<int64_t>(rng.below(degree));
     return begin + draw_alias(probability_.data() + begin, alias_.data() + begin, degree, rng);
   }
-  // Per-arc alias tables (empty for unweighted graphs), for the GPU walkers.
+  // The sum of a node's out-arc weights (its degree when unweighted).
+  double out_weight(NodeId node) const {
+    return out_weight_.empty() ? static_cast<double>(graph_->degree(node)) : out_weight_[node];
+  }
+  // Per-arc alias tables and per-node out-weights (empty for unweighted
+  // graphs), for the GPU walkers.
   const std::vector<float>& probabilities() const { return probability_; }
   const std::vector<int32_t>& aliases() const { return alias_; }
+  const std::vector<double>& out_weights() const { return out_weight_; }
   int64_t memory_bytes() const {
-    return static_cast<int64_t>(probability_.size() * (sizeof(float) + sizeof(int32_t)));
+    return static_cast<int64_t>(probability_.size() * (sizeof(float) + sizeof(int32_t)) +
+                                out_weight_.size() * sizeof(double));
   }
 
  private:
   const Graph* graph_ = nullptr;
   std::vector<float> probability_;  // per arc, local to its node's range
   std::vector<int32_t> alias_;
+  std::vector<double> out_weight_;  // per node
 };
 
 }  // namespace wb

@@ -10,12 +10,6 @@ namespace wb {
 struct Node2vecBias {
   double return_weight;  // 1/p
   double inout_weight;   // 1/q
-  double max_weight() const {
-    double m = 1.0;
-    if (return_weight > m) m = return_weight;
-    if (inout_weight > m) m = inout_weight;
-    return m;
-  }
   double operator()(const Graph& graph, NodeId previous, NodeId candidate) const {
     if (candidate == previous) return return_weight;
     return graph.has_arc(candidate, previous) ? 1.0 : inout_weight;

@@ -1,10 +1,9 @@
 // node2vec by rejection sampling (KnightKing, Yang et al. SOSP 2019): draw a
-// first-order neighbour, accept it with probability alpha / max(alpha). Exact,
-// O(E) memory, and each trial costs one binary search.
-#include <algorithm>
-
+// first-order neighbour, accept it with probability alpha over an envelope,
+// the previous node folded out of it (node2vec_envelope.h). Exact, O(E)
+// memory, and each trial costs at most one binary search.
 #include "walk/neighbor_sampler.h"
-#include "walk/node2vec_bias.h"
+#include "walk/node2vec_envelope.h"
 #include "walk/walk_sampler.h"
 
 namespace wb {
@@ -14,9 +13,7 @@ class Node2vecRejectionSampler : public WalkSampler {
  public:
   void prepare(const Graph& graph, const WalkOptions& options, const Progress&) override {
     graph_ = &graph;
-    bias_ = {1.0 / options.p, 1.0 / options.q};
-    acceptance_scale_ = 1.0 / bias_.max_weight();
-    sure_acceptance_ = std::min({bias_.return_weight, 1.0, bias_.inout_weight}) * acceptance_scale_;
+    envelope_ = Node2vecEnvelope::make(options.p, options.q);
     neighbors_.prepare(graph);
   }
 
@@ -29,10 +26,17 @@ class Node2vecRejectionSampler : public WalkSampler {
     out[1] = current;
     for (int64_t step = 2; step < length; ++step) {
       if (graph_->degree(current) == 0) return step;
+      const double share = return_share(current, previous);
       NodeId next;
-      do {
+      for (;;) {
         next = graph_->targets[neighbors_.sample_arc(current, rng)];
-      } while (!accepts(rng.uniform(), previous, next));
+        const double u = rng.uniform();
+        if (u < share) {
+          next = previous;
+          break;
+        }
+        if (accepts(Node2vecEnvelope::rescale(u, share), previous, next)) break;
+      }
       previous = current;
       current = next;
       out[step] = current;
@@ -45,11 +49,14 @@ class Node2vecRejectionSampler : public WalkSampler {
   // whose acceptance depends on an arc back to the previous node prefetch the
   // middle of their arcs), then run those arc tests side by side. A walk's
   // draws come in walk()'s order, so the walks are walk()'s, node for node.
+  // A walk's share of outright returns is worked out once per step.
   void walk_batch(const NodeId* starts, int64_t count, int64_t length, Rng* rngs, NodeId* out,
                   int64_t* lengths) const override {
     const Graph& graph = *graph_;
     int64_t going[kWalkBatch], steps[kWalkBatch], arcs[kWalkBatch], tested[kWalkBatch];
-    double draws[kWalkBatch] = {};  // read only from the second step on
+    int64_t share_step[kWalkBatch];  // the step shares[i] was worked out for
+    double draws[kWalkBatch] = {};   // read only from the second step on
+    double shares[kWalkBatch] = {};
     const NodeId* search_base[kWalkBatch];
     int64_t search_span[kWalkBatch];
     NodeId search_key[kWalkBatch];
@@ -58,6 +65,7 @@ class Node2vecRejectionSampler : public WalkSampler {
       out[i * length] = starts[i];
       lengths[i] = 1;
       steps[i] = 1;
+      share_step[i] = 0;
       if (length >= 2) going[active++] = i;
     }
     while (active > 0) {
@@ -69,6 +77,10 @@ class Node2vecRejectionSampler : public WalkSampler {
           lengths[i] = steps[i];
           continue;
         }
+        if (steps[i] >= 2 && share_step[i] != steps[i]) {
+          shares[i] = return_share(current, out[i * length + steps[i] - 2]);
+          share_step[i] = steps[i];
+        }
         arcs[i] = neighbors_.sample_arc(current, rngs[i]);
         if (steps[i] >= 2) draws[i] = rngs[i].uniform();  // the first step is unbiased
         __builtin_prefetch(&graph.targets[arcs[i]]);
@@ -79,8 +91,14 @@ class Node2vecRejectionSampler : public WalkSampler {
       kept = 0;
       for (int64_t a = 0; a < active; ++a) {
         const int64_t i = going[a];
+        if (steps[i] >= 2 && draws[i] < shares[i]) {  // the previous node, outright
+          take_step(i, out[i * length + steps[i] - 2], length, out, steps, lengths);
+          if (steps[i] < length) going[kept++] = i;
+          continue;
+        }
+        if (steps[i] >= 2) draws[i] = Node2vecEnvelope::rescale(draws[i], shares[i]);
         const NodeId candidate = graph.targets[arcs[i]];
-        if (steps[i] >= 2 && draws[i] >= sure_acceptance_ &&
+        if (steps[i] >= 2 && draws[i] >= envelope_.sure_acceptance &&
             candidate != out[i * length + steps[i] - 2]) {
           __builtin_prefetch(&graph.offsets[candidate]);
           tested[num_tested++] = i;
@@ -115,10 +133,8 @@ class Node2vecRejectionSampler : public WalkSampler {
       }
       for (int64_t t = 0; t < num_tested; ++t) {
         const int64_t i = tested[t];
-        // Node2vecBias's alpha for a candidate other than the previous node.
         const bool links_back = search_span[t] > 0 && *search_base[t] == search_key[t];
-        const double alpha = links_back ? 1.0 : bias_.inout_weight;
-        if (draws[i] < alpha * acceptance_scale_) {
+        if (envelope_.accepts(draws[i], false, links_back)) {
           take_step(i, graph.targets[arcs[i]], length, out, steps, lengths);
         }
         if (steps[i] < length) going[kept++] = i;
@@ -142,17 +158,29 @@ class Node2vecRejectionSampler : public WalkSampler {
     }
   }
 
-  // A trial draw u accepts `candidate` after `previous` when u < alpha / max(alpha).
-  // Below the smallest alpha's share every candidate passes, and the arc test
-  // (a binary search) is skipped: with p = q = 1 it never runs.
-  bool accepts(double u, NodeId previous, NodeId candidate) const {
-    return u < sure_acceptance_ || u < bias_(*graph_, previous, candidate) * acceptance_scale_;
+  // The chance that a step from `current` proposes `previous` outright.
+  double return_share(NodeId current, NodeId previous) const {
+    if (!envelope_.folds_return()) return 0;
+    double back_weight = 1;  // an undirected unweighted graph's arc back
+    if (graph_->weighted() || graph_->directed) {
+      const int64_t arc = graph_->find_arc(current, previous);
+      back_weight = arc < 0 ? 0.0 : graph_->weight(arc);
+    }
+    return envelope_.return_share(neighbors_.out_weight(current), back_weight);
+  }
+
+  // A rescaled trial draw accepts `candidate` after `previous`. Below the
+  // smallest alpha's share every candidate passes, and the arc test (a binary
+  // search) is skipped: with p = q = 1 it never runs.
+  bool accepts(double rescaled, NodeId previous, NodeId candidate) const {
+    if (rescaled < envelope_.sure_acceptance) return true;
+    const bool is_previous = candidate == previous;
+    return envelope_.accepts(rescaled, is_previous,
+                             !is_previous && graph_->has_arc(candidate, previous));
   }
 
   const Graph* graph_ = nullptr;
-  Node2vecBias bias_{1.0, 1.0};
-  double acceptance_scale_ = 1.0;
-  double sure_acceptance_ = 1.0;
+  Node2vecEnvelope envelope_;
   NeighborSampler neighbors_;
 };
 

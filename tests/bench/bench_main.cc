@@ -196,6 +196,9 @@ BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p1_q1, "node2vec-rejection", 1.0, 
 BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p05_q2, "node2vec-rejection", 0.5, 2.0)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p025_q4, "node2vec-rejection", 0.25, 4.0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Train, fused_cpu, "fused", 20000)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()

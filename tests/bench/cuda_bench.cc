@@ -111,6 +111,7 @@ void BM_CudaTrain(benchmark::State& state, const char* storage, const char* shar
       ->Iterations(3);
 WB_CUDA_WALK(uniform, CudaWalkMethod::kUniform, 1.0, 1.0, false)
 WB_CUDA_WALK(node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0, false)
+WB_CUDA_WALK(node2vec_p025_q4, CudaWalkMethod::kNode2vecRejection, 0.25, 4.0, false)
 WB_CUDA_WALK(Large_uniform, CudaWalkMethod::kUniform, 1.0, 1.0, true)
 WB_CUDA_WALK(Large_node2vec_p05_q2, CudaWalkMethod::kNode2vecRejection, 0.5, 2.0, true)
 
