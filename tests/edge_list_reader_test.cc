@@ -40,6 +40,15 @@ TEST_CASE("edge lists accept every common separator and comment style", "[graph]
   REQUIRE(commas.src.size() == 2);
 }
 
+TEST_CASE("edge lists grouped by source or not get the same ids", "[graph][parser]") {
+  // The reader reuses the previous line's source id while the source repeats.
+  test::TempDir dir;
+  const auto edges = read(dir, "a b\na c\nb a\nb c\na d\nd a\nd d\na b\n");
+  REQUIRE(edges.node_ids == std::vector<std::string>{"a", "b", "c", "d"});
+  REQUIRE(edges.src == std::vector<NodeId>{0, 0, 1, 1, 0, 3, 3, 0});
+  REQUIRE(edges.dst == std::vector<NodeId>{1, 2, 0, 2, 3, 0, 3, 1});
+}
+
 TEST_CASE("edge lists read weights, CRLF and a byte-order mark", "[graph][parser]") {
   test::TempDir dir;
   EdgeListFormat format;

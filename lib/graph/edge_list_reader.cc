@@ -3,12 +3,13 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/errors.h"
+#include "graph/node_index.h"
 #include "io/line_reader.h"
 
 namespace wb {
@@ -76,60 +77,97 @@ void check_text(std::string_view line, const std::string& path, int64_t line_num
   }
 }
 
-class NodeIndex {
- public:
-  explicit NodeIndex(EdgeList& edges) : edges_(edges) {}
-  NodeId id_of(std::string_view name, const std::string& path, int64_t line) {
-    auto found = index_.find(std::string(name));
-    if (found != index_.end()) return found->second;
-    if (edges_.node_ids.size() >= static_cast<size_t>(std::numeric_limits<NodeId>::max())) {
-      throw DataError(located(path, line, "more than 2^31-1 distinct nodes"));
-    }
-    const auto id = static_cast<NodeId>(edges_.node_ids.size());
-    edges_.node_ids.emplace_back(name);
-    index_.emplace(edges_.node_ids.back(), id);
-    return id;
-  }
-
- private:
-  EdgeList& edges_;
-  std::unordered_map<std::string, NodeId> index_;
+// A line's node ids, viewing the line's text, waiting to be looked up.
+struct EdgeLine {
+  int64_t number;
+  std::string_view source;
+  std::string_view target;
 };
+
+// Lines are read in batches so that the index lookups of a batch's targets
+// can be prefetched together (node_index.h).
+constexpr int kLineBatch = 64;
 
 }  // namespace
 
 EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format) {
   LineReader reader(path);
   EdgeList edges;
-  NodeIndex nodes(edges);
-  std::string raw;
+  NodeIndex nodes(edges.node_ids);
+  // Lines often come grouped by source (SNAP's files, most exports): the
+  // source of the line before is checked before the index.
+  std::string last_source;
+  NodeId last_source_id = -1;
+  const auto id_of = [&](std::string_view name, uint64_t hash, int64_t line) {
+    try {
+      return nodes.id_of(name, hash);
+    } catch (const Error& e) {
+      throw DataError(located(path, line, e.what()));
+    }
+  };
+  std::vector<std::string> raw(kLineBatch);
+  EdgeLine lines[kLineBatch];
+  uint64_t hashes[kLineBatch];
   std::vector<std::string_view> fields;
   bool header_pending = format.header;
   const size_t needed = format.weighted ? 3 : 2;
-  while (reader.next(raw)) {
-    std::string_view line = raw;
-    if (reader.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    line = trim(line);
-    check_text(line, path, reader.line_number());
-    if (line.empty() || format.comment_prefixes.find(line.front()) != std::string::npos) continue;
-    if (header_pending) {
-      header_pending = false;
-      continue;
+  for (bool more = true; more;) {
+    int count = 0;
+    // A bad line ends the batch; the lines before it are added first, so an
+    // earlier line's error is still the one reported.
+    std::exception_ptr failure;
+    try {
+      while (count < kLineBatch) {
+        if (!reader.next(raw[count])) {
+          more = false;
+          break;
+        }
+        std::string_view line = raw[count];
+        if (reader.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+          line.remove_prefix(3);
+        }
+        line = trim(line);
+        check_text(line, path, reader.line_number());
+        if (line.empty() || format.comment_prefixes.find(line.front()) != std::string::npos) {
+          continue;
+        }
+        if (header_pending) {
+          header_pending = false;
+          continue;
+        }
+        split_fields(line, format.separator, fields);
+        const int64_t number = reader.line_number();
+        if (fields.size() < needed) {
+          throw DataError(located(path, number,
+                                  "expected " + std::to_string(needed) + " columns (source target" +
+                                      (format.weighted ? " weight" : "") + "), found " +
+                                      std::to_string(fields.size())));
+        }
+        for (size_t i = 0; i < 2; ++i) {
+          if (fields[i].empty()) throw DataError(located(path, number, "empty node id"));
+        }
+        if (format.weighted) edges.weight.push_back(parse_weight(fields[2], path, number));
+        lines[count++] = {number, fields[0], fields[1]};
+      }
+    } catch (...) {
+      failure = std::current_exception();
+      more = false;
     }
-    split_fields(line, format.separator, fields);
-    const int64_t number = reader.line_number();
-    if (fields.size() < needed) {
-      throw DataError(located(path, number,
-                              "expected " + std::to_string(needed) + " columns (source target" +
-                                  (format.weighted ? " weight" : "") + "), found " +
-                                  std::to_string(fields.size())));
+    for (int i = 0; i < count; ++i) {
+      hashes[i] = NodeIndex::hash(lines[i].target);
+      nodes.prefetch_slot(hashes[i]);
     }
-    for (size_t i = 0; i < 2; ++i) {
-      if (fields[i].empty()) throw DataError(located(path, number, "empty node id"));
+    for (int i = 0; i < count; ++i) nodes.prefetch_name(hashes[i]);
+    for (int i = 0; i < count; ++i) {
+      const EdgeLine& line = lines[i];
+      if (last_source_id < 0 || line.source != last_source) {
+        last_source_id = id_of(line.source, NodeIndex::hash(line.source), line.number);
+        last_source.assign(line.source);
+      }
+      edges.src.push_back(last_source_id);
+      edges.dst.push_back(id_of(line.target, hashes[i], line.number));
     }
-    edges.src.push_back(nodes.id_of(fields[0], path, number));
-    edges.dst.push_back(nodes.id_of(fields[1], path, number));
-    if (format.weighted) edges.weight.push_back(parse_weight(fields[2], path, number));
+    if (failure) std::rethrow_exception(failure);
   }
   if (edges.src.empty()) throw DataError(located(path, 0, "no edges found (empty graph)"));
   return edges;

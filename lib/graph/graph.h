@@ -47,6 +47,7 @@ struct GraphBuildOptions {
   bool directed = false;
   SelfLoopPolicy self_loops = SelfLoopPolicy::kDrop;
   DuplicatePolicy duplicates = DuplicatePolicy::kFirst;
+  int threads = 0;  // for sorting each node's arcs; 0: all
 };
 
 struct GraphBuildStats {
@@ -57,6 +58,10 @@ struct GraphBuildStats {
 // Builds CSR; an undirected edge (u, v) is stored as arcs u->v and v->u.
 // Throws DataError for DuplicatePolicy::kError on a repeated edge.
 Graph build_graph(const EdgeList& edges, const GraphBuildOptions& options,
+                  GraphBuildStats* stats = nullptr);
+// The same, taking the node names over and freeing the edge arrays as soon
+// as the arcs are placed, so a large graph is not held twice.
+Graph build_graph(EdgeList&& edges, const GraphBuildOptions& options,
                   GraphBuildStats* stats = nullptr);
 
 }  // namespace wb

@@ -144,13 +144,15 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   const Progress& progress = hooks.progress;
 
   PhaseTimer load("load", recorder, outcome, hooks);
-  const EdgeList edges = load_edges(config.graph);
+  EdgeList edges = load_edges(config.graph);
   load.stop();
   progress.throw_if_stopping();
 
   PhaseTimer preprocess("preprocess", recorder, outcome, hooks);
   GraphBuildStats build_stats;
-  Graph graph = build_graph(edges, build_options(config.graph), &build_stats);
+  GraphBuildOptions graph_options = build_options(config.graph);
+  graph_options.threads = context.threads;
+  Graph graph = build_graph(std::move(edges), graph_options, &build_stats);
   outcome.num_nodes = graph.num_nodes();
   outcome.num_edges = graph.num_edges();
   recorder.score("graph/nodes", static_cast<double>(graph.num_nodes()));

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,6 +17,7 @@
 #include "core/parallel.h"
 #include "eval/link_heuristics.h"
 #include "graph/ecommerce_generator.h"
+#include "graph/edge_list_reader.h"
 #include "train/trainer.h"
 #include "walk/walk_sampler.h"
 
@@ -186,7 +189,48 @@ void BM_LinkHeuristic(benchmark::State& state, LinkHeuristic heuristic) {
   state.counters["threads"] = threads;
 }
 
+// Reading the seed graph's edge list as a user's file (string ids, 48 MB of
+// text, written once to $TMPDIR), and building its CSR from the edges.
+void BM_ReadEdgeList(benchmark::State& state) {
+  const char* tmp = std::getenv("TMPDIR");
+  const std::string path = std::string(tmp ? tmp : "/tmp") + "/workbench-bench-edges.tsv";
+  EcommerceGraphOptions options;
+  options.users = 450000;
+  options.items = 50000;
+  options.categories = 500;
+  options.purchases_per_user = 8.9;
+  const EdgeList generated = generate_ecommerce_graph(options);
+  write_edge_list(path, generated);
+  for (auto _ : state) {
+    EdgeList edges = read_edge_list(path, {});
+    benchmark::DoNotOptimize(edges.src.data());
+  }
+  std::remove(path.c_str());
+  state.counters["edges_per_s"] = benchmark::Counter(static_cast<double>(generated.src.size()),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_BuildGraph(benchmark::State& state) {
+  EcommerceGraphOptions options;
+  options.users = 450000;
+  options.items = 50000;
+  options.categories = 500;
+  options.purchases_per_user = 8.9;
+  const EdgeList edges = generate_ecommerce_graph(options);
+  GraphBuildOptions build;
+  build.threads = resolve_thread_count(0);
+  for (auto _ : state) {
+    Graph graph = build_graph(edges, build);
+    benchmark::DoNotOptimize(graph.targets.data());
+  }
+  state.counters["edges_per_s"] = benchmark::Counter(static_cast<double>(edges.src.size()),
+                                                     benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = build.threads;
+}
+
 // Rates are per wall-clock second: the work runs on worker threads.
+BENCHMARK(BM_ReadEdgeList)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_BuildGraph)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Walk, uniform, "uniform", 1.0, 1.0)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
