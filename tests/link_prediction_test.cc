@@ -114,6 +114,49 @@ TEST_CASE("logistic regression is at chance on random labels", "[eval]") {
   CHECK(auc < 0.57);
 }
 
+TEST_CASE("the one-pass logistic fit matches LibTorch autograd's", "[eval]") {
+  // Overlapping classes (a fit that does not run off to infinity), offset and
+  // scaled columns, and more rows than one chunk of the pass, on 1 and 3 threads.
+  wb::Rng rng(3, 0);
+  const int64_t n = 20000, d = 16;
+  wb::Matrix x(n, d);
+  std::vector<int> labels(n);
+  for (int64_t i = 0; i < n; ++i) {
+    double margin = 0;
+    for (int64_t j = 0; j < d; ++j) {
+      const float v = noise(rng, 1.0f);
+      x.values[i * d + j] = 5.0f * static_cast<float>(j) + v * (1.0f + static_cast<float>(j));
+      margin += (j % 3 == 0 ? 1.0 : -0.5) * v;
+    }
+    labels[i] = margin + noise(rng, 1.5f) > 0 ? 1 : 0;
+  }
+  for (const double l2 : {1.0, 100.0}) {
+    wb::LogisticRegressionOptions reference_options;
+    reference_options.l2 = l2;
+    reference_options.autograd = true;
+    wb::LogisticRegression reference(reference_options);
+    reference.fit(x, labels);
+    for (const int threads : {1, 3}) {
+      wb::LogisticRegressionOptions options;
+      options.l2 = l2;
+      options.threads = threads;
+      wb::LogisticRegression one_pass(options);
+      one_pass.fit(x, labels);
+      INFO("l2 " << l2 << ", threads " << threads);
+      for (int64_t j = 0; j < d; ++j) {
+        CHECK(one_pass.weights()[j] == Approx(reference.weights()[j]).margin(1e-4).epsilon(1e-3));
+      }
+      CHECK(one_pass.intercept() == Approx(reference.intercept()).margin(1e-3).epsilon(1e-3));
+      const std::vector<double> ours = one_pass.decision_function(x);
+      const std::vector<double> theirs = reference.decision_function(x);
+      double largest = 0;
+      for (int64_t i = 0; i < n; ++i) largest = std::max(largest, std::abs(ours[i] - theirs[i]));
+      CHECK(largest < 1e-3);
+      CHECK(wb::roc_auc(ours, labels) == Approx(wb::roc_auc(theirs, labels)).margin(1e-5));
+    }
+  }
+}
+
 TEST_CASE("logistic regression rejects bad input", "[eval]") {
   wb::Matrix x(3, 2);
   wb::LogisticRegression model;

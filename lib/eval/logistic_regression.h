@@ -20,6 +20,10 @@ struct LogisticRegressionOptions {
   // CPU fit the slowest phase of a GPU run.
   std::string device = "cpu";
   int threads = 1;  // for the CPU passes over the features (statistics, scoring)
+  // On the CPU the loss and gradient come from one pass over the rows
+  // (logistic_loss.h); true takes LibTorch autograd's forward and backward
+  // instead, as on CUDA: the reference the one-pass gradient is tested against.
+  bool autograd = false;
 };
 
 class LogisticRegression {
