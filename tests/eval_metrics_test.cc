@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "core/random.h"
 #include "eval/edge_features.h"
 #include "eval/metrics.h"
 
@@ -78,6 +79,38 @@ TEST_CASE("mean_reciprocal_rank counts ties as half", "[eval]") {
   const double mrr = wb::mean_reciprocal_rank({0.5, 1.0}, {{0.6, 0.5, 0.1}, {0.1}});
   CHECK(mrr == Approx((1.0 / 2.5 + 1.0) / 2.0));
   CHECK_THROWS_AS(wb::mean_reciprocal_rank({0.5}, {}), wb::Error);
+}
+
+TEST_CASE("a generator that discards n draws is where n draws leave it", "[eval]") {
+  for (const uint64_t n : {0, 1, 7, 100, 123457}) {
+    wb::Rng skipped(7, 0x3ee7), stepped(7, 0x3ee7);
+    skipped.discard(n);
+    for (uint64_t i = 0; i < n; ++i) stepped.next();
+    INFO(n);
+    REQUIRE(skipped.next() == stepped.next());
+  }
+}
+
+TEST_CASE("sampled MRR draws as one pass in order whatever the thread count", "[eval]") {
+  // More positives than three chunks of the threaded pass, ties included.
+  wb::Rng rng(11, 0);
+  std::vector<double> positives(50000), negatives(30000);
+  for (double& s : positives) s = static_cast<double>(rng.below(1000)) / 1000.0;
+  for (double& s : negatives) s = static_cast<double>(rng.below(700)) / 1000.0;
+  // The reference: one generator, each positive's 20 draws in turn.
+  wb::Rng draws(3, 5);
+  std::vector<double> drawn(20);
+  double sum = 0;
+  for (double positive : positives) {
+    for (double& s : drawn) s = negatives[draws.below(negatives.size())];
+    sum += wb::reciprocal_rank(positive, drawn);
+  }
+  const double expected = sum / static_cast<double>(positives.size());
+  const double one = wb::sampled_mean_reciprocal_rank(positives, negatives, 20, 3, 5, 1);
+  CHECK(one == Approx(expected).epsilon(1e-12));
+  CHECK(wb::sampled_mean_reciprocal_rank(positives, negatives, 20, 3, 5, 3) == one);
+  CHECK(wb::sampled_mean_reciprocal_rank(positives, negatives, 20, 4, 5, 1) != one);
+  CHECK_THROWS_AS(wb::sampled_mean_reciprocal_rank({}, negatives, 20, 3, 5, 1), wb::Error);
 }
 
 TEST_CASE("edge operators on tiny vectors", "[eval]") {

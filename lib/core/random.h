@@ -28,6 +28,9 @@ class Rng {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   }
+  // Skips n draws of next(): SplitMix64's state only counts, so a stream's
+  // stretches can be drawn on different threads.
+  WB_HOST_DEVICE void discard(uint64_t n) { state_ += n * 0x9e3779b97f4a7c15ULL; }
   // Uniform in [0, 1) with 53 bits.
   WB_HOST_DEVICE double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   WB_HOST_DEVICE float uniform_float() { return static_cast<float>(next() >> 40) * 0x1.0p-24f; }

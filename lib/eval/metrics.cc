@@ -7,6 +7,8 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/parallel.h"
+#include "core/random.h"
 
 namespace wb {
 namespace {
@@ -129,6 +131,35 @@ double mean_reciprocal_rank(const std::vector<double>& positive_scores,
     sum += reciprocal_rank(positive_scores[i], negative_scores[i]);
   }
   return sum / static_cast<double>(positive_scores.size());
+}
+
+double sampled_mean_reciprocal_rank(const std::vector<double>& positive_scores,
+                                    const std::vector<double>& negative_scores,
+                                    int64_t per_positive, uint64_t seed, uint64_t stream,
+                                    int threads) {
+  if (positive_scores.empty() || negative_scores.empty() || per_positive < 1) {
+    throw Error("sampled_mean_reciprocal_rank needs positives, negatives and per_positive >= 1");
+  }
+  // Each positive draws its own stretch of one stream (Rng::discard), so
+  // chunks of positives run on threads; a chunk's draws go to random places
+  // in the negatives, and one thread alone waits on a cache miss per draw.
+  constexpr int64_t kChunk = 1 << 14;
+  const auto count = static_cast<int64_t>(positive_scores.size());
+  std::vector<double> chunk_sums(static_cast<size_t>((count + kChunk - 1) / kChunk));
+  parallel_for_chunks(count, kChunk, threads, {}, "eval", [&](int64_t begin, int64_t end) {
+    Rng rng(seed, stream);
+    rng.discard(static_cast<uint64_t>(begin * per_positive));
+    std::vector<double> drawn(static_cast<size_t>(per_positive));
+    double sum = 0.0;
+    for (int64_t i = begin; i < end; ++i) {
+      for (double& score : drawn) score = negative_scores[rng.below(negative_scores.size())];
+      sum += reciprocal_rank(positive_scores[i], drawn);
+    }
+    chunk_sums[begin / kChunk] = sum;
+  });
+  double total = 0.0;
+  for (double sum : chunk_sums) total += sum;
+  return total / static_cast<double>(count);
 }
 
 double reciprocal_rank(double positive_score, const std::vector<double>& negative_scores) {

@@ -28,6 +28,13 @@ double mean_reciprocal_rank(const std::vector<double>& positive_scores,
                             const std::vector<std::vector<double>>& negative_scores);
 // 1 / rank of one positive among its negatives, ties counted as half.
 double reciprocal_rank(double positive_score, const std::vector<double>& negative_scores);
+// mean_reciprocal_rank where positive i's negatives are `per_positive` draws
+// from negative_scores: draws (i * per_positive ...] of Rng(seed, stream),
+// whatever the thread count, and the same MRR (per-chunk sums added in order).
+double sampled_mean_reciprocal_rank(const std::vector<double>& positive_scores,
+                                    const std::vector<double>& negative_scores,
+                                    int64_t per_positive, uint64_t seed, uint64_t stream,
+                                    int threads);
 
 // F1 of multi-label predictions as scikit-learn's f1_score: micro pools true
 // and false positives and negatives over all labels; macro averages each
