@@ -157,6 +157,25 @@ TEST_CASE("the one-pass logistic fit matches LibTorch autograd's", "[eval]") {
   }
 }
 
+TEST_CASE("link prediction refuses, naming a cap, scores whose features would not fit", "[eval]") {
+  wb::LinkSplit split;
+  split.test_edges.resize(1'000'000);
+  split.train_edges.resize(1'000'000);
+  // 2M rows of 128 floats: 0.95 GiB, beside 2 tables of 100K x 128 (0.1 GiB).
+  const double gib = 1024.0 * 1024.0 * 1024.0;
+  CHECK_NOTHROW(wb::check_link_prediction_memory(split, 100'000, 128, 1.1 * gib));
+  CHECK_THROWS_AS(wb::check_link_prediction_memory(split, 100'000, 128, 0.5 * gib),
+                  wb::ResourceError);
+  // 80% of 0.5 GiB less the tables leaves room for 0.3 GiB of features:
+  // 327K edges' rows, rounded down to 300000.
+  CHECK_THROWS_WITH(
+      wb::check_link_prediction_memory(split, 100'000, 128, 0.5 * gib),
+      Catch::Contains("eval.max_test_edges = 300000") && Catch::Contains("1000000 held-out edges"));
+  CHECK_THROWS_WITH(
+      wb::check_link_prediction_memory(split, 100'000, 128, 0.1 * gib),
+      Catch::Contains("lower train.dimension") && !Catch::Contains("eval.max_test_edges ="));
+}
+
 TEST_CASE("logistic regression rejects bad input", "[eval]") {
   wb::Matrix x(3, 2);
   wb::LogisticRegression model;

@@ -328,3 +328,45 @@ TEST_CASE("validation edges are held out of the residual graph like the test edg
   options.validation_fraction = 0.5;
   CHECK_THROWS_AS(wb::split_for_link_prediction(ring_with_chords(false), options), wb::ConfigError);
 }
+
+TEST_CASE("a cap on scored edges samples the held-out edges and hides them all", "[eval]") {
+  for (const bool validating : {false, true}) {
+    for (const wb::Graph& graph :
+         {two_random_components(120, 150, 42), two_random_components(20000, 50000, 9)}) {
+      wb::LinkSplitOptions options;
+      options.seed = 3;
+      options.validation_fraction = validating ? 0.1 : 0.0;
+      const wb::LinkSplit all = wb::split_for_link_prediction(graph, options);
+      options.max_scored_edges = static_cast<int64_t>(all.test_edges.size() / 4);
+      const wb::LinkSplit capped = wb::split_for_link_prediction(graph, options);
+      INFO("nodes " << graph.num_nodes() << ", validation " << validating);
+      // The same edges are hidden from the walks' graph.
+      REQUIRE(capped.removed == all.removed);
+      REQUIRE(capped.train_graph.offsets == all.train_graph.offsets);
+      REQUIRE(capped.train_graph.targets == all.train_graph.targets);
+      // A sample of them is scored: the first of the shuffled held-out edges.
+      const auto cap = static_cast<size_t>(options.max_scored_edges);
+      REQUIRE(capped.test_edges.size() == cap);
+      for (size_t i = 0; i < cap; ++i) {
+        REQUIRE(capped.test_edges[i].u == all.test_edges[i].u);
+        REQUIRE(capped.test_edges[i].v == all.test_edges[i].v);
+      }
+      REQUIRE(capped.test_non_edges.size() == cap);
+      REQUIRE(capped.train_edges.size() == cap);
+      REQUIRE(capped.train_non_edges.size() == cap);
+      REQUIRE(capped.validation_edges.size() == std::min(cap, all.validation_edges.size()));
+      REQUIRE(capped.validation_non_edges.size() == capped.validation_edges.size());
+      // Scored non-edges are non-edges of the input graph, and the training
+      // edges are edges of the residual graph.
+      for (const auto& pair : capped.test_non_edges) {
+        REQUIRE_FALSE(graph.has_arc(pair.u, pair.v));
+      }
+      for (const auto& pair : capped.validation_non_edges) {
+        REQUIRE_FALSE(graph.has_arc(pair.u, pair.v));
+      }
+      for (const auto& pair : capped.train_edges) {
+        REQUIRE(capped.train_graph.has_arc(pair.u, pair.v));
+      }
+    }
+  }
+}

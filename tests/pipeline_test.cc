@@ -119,6 +119,50 @@ formats = []
       Catch::Contains("eval.heuristics") && Catch::Contains("unknown value \"katz\""));
 }
 
+TEST_CASE("eval.max_test_edges scores a sample of the held-out edges", "[pipeline]") {
+  const std::string text = R"(
+[experiment]
+device = "cpu"
+threads = 2
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = 300
+items = 80
+categories = 4
+[walk]
+walks_per_node = 2
+walk_length = 10
+[train]
+trainer = "fused"
+dimension = 16
+[eval]
+operators = ["hadamard"]
+heuristics = []
+[export]
+formats = []
+)";
+  RunContext context;
+  context.threads = 2;
+  std::vector<std::string> log;
+  PipelineHooks hooks;
+  hooks.log = [&](const std::string& line) { log.push_back(line); };
+  MemoryRecorder all, capped;
+  run_pipeline(parse_experiment_config(text, "c.toml"), context, all, {});
+  run_pipeline(parse_experiment_config(text, "c.toml", {"eval.max_test_edges=100"}), context,
+               capped, hooks);
+  REQUIRE(all.scores.at("split/test_edges") > 500);
+  REQUIRE(capped.scores.at("split/test_edges") == 100);
+  REQUIRE(capped.scores.count("link/hadamard/roc_auc") == 1);
+  bool logged = false;
+  for (const auto& line : log) {
+    logged |= line.find("split: ") == 0 && line.find("(100 of them scored)") != std::string::npos;
+  }
+  REQUIRE(logged);
+  REQUIRE_THROWS_WITH(parse_experiment_config(text, "c.toml", {"eval.max_test_edges=-1"}),
+                      Catch::Contains("eval.max_test_edges"));
+}
+
 TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
           "[pipeline][dataset]") {
   const std::string path = test::datasets_dir() + "/facebook/facebook_combined.txt";

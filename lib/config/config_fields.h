@@ -122,6 +122,8 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
   v.field("classifier_l2_choices", c.eval.classifier_l2_choices, RealRange{0.0, kHuge, true});
   v.field("normalize_choices", c.eval.normalize_choices, Choices{"none", "l2"});
   v.field("split_seed", c.eval.split_seed, IntRange{0, std::numeric_limits<int64_t>::max()});
+  v.field("max_test_edges", c.eval.max_test_edges,
+          IntRange{0, std::numeric_limits<int64_t>::max()});
   v.field("labels", c.eval.labels, Choices{});
   v.field("labels_header", c.eval.labels_header);
   v.field("train_fraction", c.eval.train_fraction, RealRange{0.0, 1.0, true, true});

@@ -115,6 +115,12 @@ struct EvalSection {
   // together with the l2 strength.
   std::vector<std::string> normalize_choices = {"none"};
   int64_t split_seed = 1;
+  // link_prediction: > 0 scores at most this many of the held-out edges (a
+  // seeded sample; every one of them is still hidden from the walks), with as
+  // many non-edges, and fits the edge classifier on as many training edges.
+  // The scoring's edge features grow with the pairs: 4M pairs of 128 floats
+  // are 2 GB per matrix, so a graph of 100M edges needs a cap. 0: all.
+  int64_t max_test_edges = 0;
   // node_classification: a labels file (relative paths resolve against the
   // TOML file), the fraction of labelled nodes that trains, repeated splits.
   std::string labels;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/memory_size.h"
 #include "core/parallel.h"
 #include "core/random.h"
 #include "eval/classifier_fits.h"
@@ -110,6 +111,34 @@ int side_by_side_threads(const LogisticRegressionOptions& classifier, int64_t by
 }
 
 }  // namespace
+
+void check_link_prediction_memory(const LinkSplit& split, int64_t num_nodes, int64_t dimension,
+                                  double usable_bytes) {
+  // A feature row per pair (an edge and a non-edge per scored edge), 4 bytes
+  // per dimension; the training pairs are never more than the test pairs.
+  const double row_bytes = 4.0 * static_cast<double>(dimension);
+  const auto scored = static_cast<double>(
+      std::max({split.test_edges.size(), split.train_edges.size(), split.validation_edges.size()}));
+  const double feature_bytes = 2.0 * scored * row_bytes;
+  const double table_bytes = 2.0 * static_cast<double>(num_nodes) * row_bytes;
+  if (feature_bytes + table_bytes <= usable_bytes) return;
+  std::string text =
+      "eval.max_test_edges: scoring " + std::to_string(static_cast<int64_t>(scored)) +
+      " held-out edges and as many non-edges builds " + format_gib(feature_bytes) +
+      " of edge features beside " + format_gib(table_bytes) +
+      " of embedding tables, more than the " + format_gib(usable_bytes) + " this process may use";
+  const double room = 0.8 * usable_bytes - table_bytes;
+  if (room >= 2.0 * row_bytes * 1000) {
+    const auto fits = static_cast<int64_t>(room / (2.0 * row_bytes));
+    int64_t cap = 1;  // the fitting cap rounded down to one significant digit
+    while (cap * 10 <= fits) cap *= 10;
+    text += "; set eval.max_test_edges = " + std::to_string(fits / cap * cap) +
+            " (a sample of the held-out edges) or lower train.dimension";
+  } else {
+    text += "; lower train.dimension";
+  }
+  throw ResourceError(text);
+}
 
 std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
                                                        const LinkSplit& split,

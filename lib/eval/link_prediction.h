@@ -28,6 +28,13 @@ struct LinkPredictionOptions {
   double validation_fraction = 0;
 };
 
+// Refuses up front (ResourceError naming eval.max_test_edges, with a cap
+// that fits) when the edge features of the split's scored pairs, the largest
+// matrix the evaluation builds, and the two embedding tables of num_nodes x
+// dimension would not fit in usable_bytes.
+void check_link_prediction_memory(const LinkSplit& split, int64_t num_nodes, int64_t dimension,
+                                  double usable_bytes);
+
 // For each operator, fits the classifier on the features of train_edges
 // (label 1) and train_non_edges (label 0) and ranks the test pairs by its
 // log-odds; the dot product ranks the test pairs directly. Returns

@@ -284,6 +284,15 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
         .push_back({edge.u, edge.v});
   }
   split.train_graph = without_arcs(graph, removed_arc);
+  // The removed edges came in shuffled order, so their first ones are a
+  // random sample of them.
+  int64_t validation_scored = validation_count;
+  if (options.max_scored_edges > 0) {
+    const auto cap = static_cast<size_t>(options.max_scored_edges);
+    if (split.test_edges.size() > cap) split.test_edges.resize(cap);
+    if (split.validation_edges.size() > cap) split.validation_edges.resize(cap);
+    validation_scored = static_cast<int64_t>(split.validation_edges.size());
+  }
 
   std::vector<int64_t> kept;
   kept.reserve(edges.size() - removable.size());
@@ -316,9 +325,10 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
   split.test_non_edges = to_pairs(non_edges, 0, split.test_edges.size());
   split.train_non_edges =
       to_pairs(non_edges, split.test_edges.size(), split.test_edges.size() + train_count);
-  if (validation_count > 0) {
-    split.validation_non_edges = validation_non_edges(
-        graph, non_edges, needed, static_cast<uint64_t>(validation_count), available, options.seed);
+  if (validation_scored > 0) {
+    split.validation_non_edges =
+        validation_non_edges(graph, non_edges, needed, static_cast<uint64_t>(validation_scored),
+                             available, options.seed);
   }
   return split;
 }

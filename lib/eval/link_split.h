@@ -18,6 +18,10 @@ struct LinkSplitOptions {
   // the same as without it.
   double validation_fraction = 0;
   uint64_t seed = 0;
+  // > 0: test_edges (and validation_edges) keep at most this many of the
+  // removed edges, a random sample; all of them are still missing from
+  // train_graph. Non-edges and classifier training edges follow their counts.
+  int64_t max_scored_edges = 0;
 };
 
 // For undirected graphs u < v; for directed graphs the arc u -> v.

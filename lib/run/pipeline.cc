@@ -170,9 +170,15 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
       split_options.validation_fraction = config.eval.validation_fraction;
     }
     split_options.seed = static_cast<uint64_t>(config.eval.split_seed);
+    split_options.max_scored_edges = config.eval.max_test_edges;
     split = split_for_link_prediction(graph, split_options);
+    check_link_prediction_memory(split, graph.num_nodes(), config.train.dimension,
+                                 usable_memory_bytes());
     recorder.score("split/test_edges", static_cast<double>(split.test_edges.size()));
-    std::string held = std::to_string(split.test_edges.size()) + " held-out edges";
+    std::string held = std::to_string(split.removed) + " held-out edges";
+    if (static_cast<int64_t>(split.test_edges.size()) < split.removed) {
+      held += " (" + std::to_string(split.test_edges.size()) + " of them scored)";
+    }
     if (!split.validation_edges.empty()) {
       recorder.score("split/validation_edges", static_cast<double>(split.validation_edges.size()));
       held += " and " + std::to_string(split.validation_edges.size()) + " for validation";
