@@ -44,10 +44,11 @@ LogisticLoss logistic_loss(const Matrix& x, const std::vector<float>& labels,
     for (int64_t i = begin; i < end; ++i) {
       const float* row = x.row(i);
       const double z = dot(row, weights.data(), x.cols) + bias;
-      // log(1 + e^z) - y z without overflow, and sigmoid(z) - y.
-      loss += std::max(z, 0.0) - labels[i] * z + std::log1p(std::exp(-std::abs(z)));
-      const double probability =
-          z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
+      // log(1 + e^z) - y z and sigmoid(z) - y from one e^-|z|, which never
+      // overflows: exp(-z) for z >= 0 and exp(z) below, as each needs.
+      const double e = std::exp(-std::abs(z));
+      loss += std::max(z, 0.0) - labels[i] * z + std::log1p(e);
+      const double probability = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
       const double r = probability - labels[i];
       residual += r;
       add_scaled(gradient.data(), row, static_cast<float>(r), x.cols);
