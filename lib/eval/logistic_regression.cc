@@ -114,20 +114,14 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
 
   torch::optim::LBFGS optimizer({w, b}, classifier_lbfgs_options(options_.max_iterations));
-  std::function<at::Tensor()> closure = [&]() {
-    optimizer.zero_grad();
-    const at::Tensor raw_w = w * inverse_scale;
-    const at::Tensor logits = at::matmul(features, raw_w) + (b - at::dot(raw_w, mean));
-    at::Tensor loss =
-        at::binary_cross_entropy_with_logits(logits, targets) + penalty * at::dot(w, w);
-    loss.backward();
-    return loss;
-  };
-  // The same objective and gradient on the CPU from one pass over the rows
-  // (logistic_loss.h) instead of autograd's two.
-  const std::vector<float> labels(y.begin(), y.end());
+  // On the CPU the objective and its gradient come from one pass over the
+  // rows (logistic_loss.h) instead of autograd's two.
+  const bool one_pass = device.is_cpu() && !options_.autograd;
+  const std::vector<float> labels =
+      one_pass ? std::vector<float>(y.begin(), y.end()) : std::vector<float>();
   const auto rows = static_cast<double>(x.rows);
-  if (device.is_cpu() && !options_.autograd) {
+  std::function<at::Tensor()> closure;
+  if (one_pass) {
     closure = [&]() {
       at::NoGradGuard no_grad;
       const at::Tensor raw_w = (w * inverse_scale).contiguous();
@@ -140,9 +134,10 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
       const float* mean_data = mean.data_ptr<float>();
       const float* inverse_scale_data = inverse_scale.data_ptr<float>();
       at::Tensor w_gradient = at::empty({x.cols}, at::kFloat);
+      float* gradient = w_gradient.data_ptr<float>();
       double squared_norm = 0;
       for (int64_t j = 0; j < x.cols; ++j) {
-        w_gradient.data_ptr<float>()[j] = static_cast<float>(
+        gradient[j] = static_cast<float>(
             inverse_scale_data[j] * (pass.gradient_sum[j] / rows - mean_data[j] * mean_residual) +
             2.0 * penalty * w_data[j]);
         squared_norm += static_cast<double>(w_data[j]) * w_data[j];
@@ -150,6 +145,16 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
       w.mutable_grad() = w_gradient;
       b.mutable_grad() = at::full({1}, mean_residual, at::kFloat);
       return at::scalar_tensor(pass.loss_sum / rows + penalty * squared_norm, at::kFloat);
+    };
+  } else {
+    closure = [&]() {
+      optimizer.zero_grad();
+      const at::Tensor raw_w = w * inverse_scale;
+      const at::Tensor logits = at::matmul(features, raw_w) + (b - at::dot(raw_w, mean));
+      at::Tensor loss =
+          at::binary_cross_entropy_with_logits(logits, targets) + penalty * at::dot(w, w);
+      loss.backward();
+      return loss;
     };
   }
   optimizer.step(closure);

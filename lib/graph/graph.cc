@@ -8,9 +8,7 @@
 
 namespace wb {
 
-bool Graph::has_arc(NodeId from, NodeId to) const {
-  return std::binary_search(neighbors_begin(from), neighbors_end(from), to);
-}
+bool Graph::has_arc(NodeId from, NodeId to) const { return find_arc(from, to) >= 0; }
 
 int64_t Graph::find_arc(NodeId from, NodeId to) const {
   const NodeId* found = std::lower_bound(neighbors_begin(from), neighbors_end(from), to);

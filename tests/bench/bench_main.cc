@@ -195,12 +195,7 @@ void BM_LinkHeuristic(benchmark::State& state, LinkHeuristic heuristic) {
 void BM_ReadEdgeList(benchmark::State& state) {
   const char* tmp = std::getenv("TMPDIR");
   const std::string path = std::string(tmp ? tmp : "/tmp") + "/workbench-bench-edges.tsv";
-  EcommerceGraphOptions options;
-  options.users = 450000;
-  options.items = 50000;
-  options.categories = 500;
-  options.purchases_per_user = 8.9;
-  const EdgeList generated = generate_ecommerce_graph(options);
+  const EdgeList generated = seed_graph_edges();
   write_edge_list(path, generated);
   for (auto _ : state) {
     EdgeList edges = read_edge_list(path, {});
@@ -212,12 +207,7 @@ void BM_ReadEdgeList(benchmark::State& state) {
 }
 
 void BM_BuildGraph(benchmark::State& state) {
-  EcommerceGraphOptions options;
-  options.users = 450000;
-  options.items = 50000;
-  options.categories = 500;
-  options.purchases_per_user = 8.9;
-  const EdgeList edges = generate_ecommerce_graph(options);
+  const EdgeList edges = seed_graph_edges();
   GraphBuildOptions build;
   build.threads = resolve_thread_count(0);
   for (auto _ : state) {

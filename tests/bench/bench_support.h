@@ -7,15 +7,18 @@
 
 namespace wb {
 
+// The seed graph's edges as generated, before CSR.
+inline EdgeList seed_graph_edges() {
+  EcommerceGraphOptions options;
+  options.users = 450000;
+  options.items = 50000;
+  options.categories = 500;
+  options.purchases_per_user = 8.9;
+  return generate_ecommerce_graph(options);
+}
+
 inline const Graph& seed_graph() {
-  static const Graph graph = [] {
-    EcommerceGraphOptions options;
-    options.users = 450000;
-    options.items = 50000;
-    options.categories = 500;
-    options.purchases_per_user = 8.9;
-    return build_graph(generate_ecommerce_graph(options), {});
-  }();
+  static const Graph graph = build_graph(seed_graph_edges(), {});
   return graph;
 }
 

@@ -13,12 +13,20 @@ using namespace wb;
 
 namespace {
 
-Graph shop_graph(bool weighted, bool directed) {
+// With reciprocal_every = k > 0 (directed only), every k-th purchase is also
+// an arc back from the item: walks go on past the first step, and node2vec's
+// return move exists only where the arc back does.
+Graph shop_graph(bool weighted, bool directed, size_t reciprocal_every = 0) {
   EcommerceGraphOptions options;
   options.users = 3000;
   options.items = 600;
   options.categories = 12;
   EdgeList edges = generate_ecommerce_graph(options);
+  const size_t purchases = edges.src.size();
+  for (size_t e = 0; reciprocal_every > 0 && e < purchases; e += reciprocal_every) {
+    edges.src.push_back(edges.dst[e]);
+    edges.dst.push_back(edges.src[e]);
+  }
   if (weighted) {
     Rng rng(5, 5);
     edges.weight.resize(edges.src.size());
@@ -26,30 +34,6 @@ Graph shop_graph(bool weighted, bool directed) {
   }
   GraphBuildOptions build;
   build.directed = directed;
-  return build_graph(edges, build);
-}
-
-// Directed, with every third purchase also an arc back from the item: the
-// walks go on past the first step, and node2vec's return move exists only
-// where the arc back does.
-Graph partly_reciprocal_shop_graph(bool weighted) {
-  EcommerceGraphOptions options;
-  options.users = 3000;
-  options.items = 600;
-  options.categories = 12;
-  EdgeList edges = generate_ecommerce_graph(options);
-  const size_t purchases = edges.src.size();
-  for (size_t e = 0; e < purchases; e += 3) {
-    edges.src.push_back(edges.dst[e]);
-    edges.dst.push_back(edges.src[e]);
-  }
-  if (weighted) {
-    Rng rng(5, 6);
-    edges.weight.resize(edges.src.size());
-    for (float& w : edges.weight) w = 0.1f + 4.0f * rng.uniform_float();
-  }
-  GraphBuildOptions build;
-  build.directed = true;
   return build_graph(edges, build);
 }
 
@@ -90,7 +74,7 @@ TEST_CASE("GPU node2vec walks (rejection) equal the CPU's", "[cuda][walk]") {
   require_same_walks(shop_graph(true, false), "node2vec-rejection", 4.0, 0.25);
   require_same_walks(shop_graph(true, false), "node2vec-rejection", 0.25, 2.0);
   for (const bool weighted : {false, true}) {
-    const Graph graph = partly_reciprocal_shop_graph(weighted);
+    const Graph graph = shop_graph(weighted, true, 3);
     require_same_walks(graph, "node2vec-rejection", 0.25, 2.0);
     require_same_walks(graph, "node2vec-rejection", 2.0, 0.5);
   }
