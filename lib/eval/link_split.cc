@@ -1,6 +1,7 @@
 #include "eval/link_split.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -26,24 +27,46 @@ enum Stream : uint64_t {
 // safer (dense graphs) than rejection sampling.
 constexpr uint64_t kEnumerateNonEdgesBelow = uint64_t{1} << 22;
 
-struct IndexedEdge {
-  NodeId u;
-  NodeId v;
-  int64_t arc;  // position of u -> v in graph.targets
-};
-
-// Unique undirected edges {u < v}, or every arc of a directed graph.
-std::vector<IndexedEdge> collect_edges(const Graph& graph) {
-  std::vector<IndexedEdge> edges;
+// Unique undirected edges {u < v}, or every arc of a directed graph, in arc
+// order: the order arcs_of_edges walks them in.
+std::vector<NodePair> collect_edges(const Graph& graph) {
+  std::vector<NodePair> edges;
   edges.reserve(static_cast<size_t>(graph.num_edges()));
   for (NodeId u = 0; u < graph.num_nodes(); ++u) {
     for (int64_t arc = graph.offsets[u]; arc < graph.offsets[u + 1]; ++arc) {
       const NodeId v = graph.targets[arc];
       if (u == v || (!graph.directed && v < u)) continue;
-      edges.push_back({u, v, arc});
+      edges.push_back({u, v});
     }
   }
   return edges;
+}
+
+// The arcs of the marked edges (indices into collect_edges' list): on an
+// undirected graph both of an edge's arcs. Rows are sorted and duplicates
+// merged, so v's arcs back to smaller nodes u come first, in the order the
+// walk over u meets them: a cursor per node finds each reverse arc without a
+// search (a hub's search was most of a large graph's split).
+std::vector<char> arcs_of_edges(const Graph& graph, const std::vector<char>& marked_edge) {
+  std::vector<char> marked_arc(static_cast<size_t>(graph.num_arcs()), 0);
+  std::vector<int64_t> reverse_cursor;
+  if (!graph.directed) reverse_cursor.assign(graph.offsets.begin(), graph.offsets.end() - 1);
+  size_t edge = 0;
+  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+    for (int64_t arc = graph.offsets[u]; arc < graph.offsets[u + 1]; ++arc) {
+      const NodeId v = graph.targets[arc];
+      if (u == v || (!graph.directed && v < u)) continue;
+      if (marked_edge[edge++]) {
+        marked_arc[arc] = 1;
+        if (!graph.directed) {
+          assert(graph.targets[reverse_cursor[v]] == u);
+          marked_arc[reverse_cursor[v]] = 1;
+        }
+      }
+      if (!graph.directed) ++reverse_cursor[v];
+    }
+  }
+  return marked_arc;
 }
 
 class DisjointSets {
@@ -51,6 +74,7 @@ class DisjointSets {
   explicit DisjointSets(int64_t size) : parent_(static_cast<size_t>(size)) {
     std::iota(parent_.begin(), parent_.end(), NodeId{0});
   }
+  void prefetch(NodeId x) const { __builtin_prefetch(&parent_[x]); }
   NodeId find(NodeId x) {
     while (parent_[x] != x) {
       parent_[x] = parent_[parent_[x]];  // path halving keeps the trees shallow
@@ -71,26 +95,56 @@ class DisjointSets {
   std::vector<NodeId> parent_;
 };
 
+// How many positions ahead the loops over millions of random positions
+// prefetch: each visit is a cache miss, and a few dozen in flight hide most of
+// their latency.
+constexpr size_t kPrefetchAhead = 16;
+
 // Partial Fisher-Yates: afterwards items[0, count) is a uniform random sample
-// in random order.
+// in random order. The swap partners do not depend on the items, so they are
+// drawn kPrefetchAhead swaps early, in the same order as one at a time, and
+// their items prefetched: the result is the plain loop's.
 template <typename T>
 void sample_to_front(std::vector<T>& items, size_t count, Rng& rng) {
-  for (size_t i = 0; i < count && i < items.size(); ++i) {
-    const size_t j = i + static_cast<size_t>(rng.below(items.size() - i));
+  const size_t size = items.size();
+  count = std::min(count, size);
+  size_t partners[kPrefetchAhead];
+  const auto draw_partner = [&](size_t i) {
+    const size_t j = i + static_cast<size_t>(rng.below(size - i));
+    __builtin_prefetch(&items[j], 1);
+    partners[i % kPrefetchAhead] = j;
+  };
+  for (size_t i = 0; i < std::min(count, kPrefetchAhead); ++i) draw_partner(i);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t j = partners[i % kPrefetchAhead];
+    if (i + kPrefetchAhead < count) draw_partner(i + kPrefetchAhead);
     std::swap(items[i], items[j]);
   }
 }
 
 // Marks the edges of a random spanning forest (Kruskal over a shuffled edge
 // order). Removing only edges outside it keeps every component connected.
-std::vector<char> random_spanning_forest(const Graph& graph, const std::vector<IndexedEdge>& edges,
+std::vector<char> random_spanning_forest(const Graph& graph, const std::vector<NodePair>& edges,
                                          Rng& rng) {
   std::vector<int64_t> order(edges.size());
   std::iota(order.begin(), order.end(), int64_t{0});
   sample_to_front(order, order.size(), rng);
   DisjointSets components(graph.num_nodes());
   std::vector<char> in_forest(edges.size(), 0);
-  for (int64_t e : order) in_forest[e] = components.unite(edges[e].u, edges[e].v) ? 1 : 0;
+  // Edges in shuffled order are random reads: each edge is prefetched two
+  // strides ahead, its endpoints' sets one stride ahead.
+  const size_t count = order.size();
+  for (size_t k = 0; k < count; ++k) {
+    if (k + 2 * kPrefetchAhead < count) __builtin_prefetch(&edges[order[k + 2 * kPrefetchAhead]]);
+    if (k + kPrefetchAhead < count) {
+      const NodePair& ahead = edges[order[k + kPrefetchAhead]];
+      components.prefetch(ahead.u);
+      components.prefetch(ahead.v);
+      __builtin_prefetch(&in_forest[order[k + kPrefetchAhead]], 1);
+    }
+    const int64_t e = order[k];
+    in_forest[e] = components.unite(edges[e].u, edges[e].v) ? 1 : 0;
+  }
   return in_forest;
 }
 
@@ -122,8 +176,32 @@ NodePair pair_from_key(uint64_t key) {
   return {static_cast<NodeId>(key >> 32), static_cast<NodeId>(key & 0xffffffffULL)};
 }
 
+// An undirected graph holds each edge as two arcs, so one search answers
+// whether u and v are linked, and the shorter list's is the cheaper (a user's
+// few purchases, not a hub's buyers): returns the pair with that node first.
+NodePair shorter_list_first(const Graph& graph, NodeId u, NodeId v) {
+  return graph.degree(v) < graph.degree(u) ? NodePair{v, u} : NodePair{u, v};
+}
+
 bool is_non_edge(const Graph& graph, NodeId u, NodeId v) {
-  return u != v && !graph.has_arc(u, v) && !graph.has_arc(v, u);
+  if (u == v) return false;
+  if (graph.directed) return !graph.has_arc(u, v) && !graph.has_arc(v, u);
+  const NodePair search = shorter_list_first(graph, u, v);
+  return !graph.has_arc(search.u, search.v);
+}
+
+// Prefetches the first probe of is_non_edge's searches, once the nodes'
+// offsets are in.
+void prefetch_non_edge_check(const Graph& graph, NodeId u, NodeId v) {
+  const auto prefetch_middle = [&](NodeId node) {
+    __builtin_prefetch(&graph.targets[(graph.offsets[node] + graph.offsets[node + 1]) / 2]);
+  };
+  if (graph.directed) {
+    prefetch_middle(u);
+    prefetch_middle(v);
+  } else {
+    prefetch_middle(shorter_list_first(graph, u, v).u);
+  }
 }
 
 // Candidate pairs u != v: unordered for undirected graphs, ordered for directed.
@@ -133,10 +211,10 @@ uint64_t count_pairs(const Graph& graph) {
 }
 
 // Candidate pairs with no arc either way.
-uint64_t count_non_edges(const Graph& graph, const std::vector<IndexedEdge>& edges) {
+uint64_t count_non_edges(const Graph& graph, const std::vector<NodePair>& edges) {
   if (!graph.directed) return count_pairs(graph) - edges.size();
   uint64_t reciprocal_arcs = 0;
-  for (const IndexedEdge& e : edges) reciprocal_arcs += graph.has_arc(e.v, e.u) ? 1 : 0;
+  for (const NodePair& e : edges) reciprocal_arcs += graph.has_arc(e.v, e.u) ? 1 : 0;
   const uint64_t linked_node_pairs = edges.size() - reciprocal_arcs / 2;
   return count_pairs(graph) - 2 * linked_node_pairs;
 }
@@ -163,10 +241,24 @@ std::vector<uint64_t> draw_non_edges(const Graph& graph, uint64_t needed, Rng& r
   while (keys.size() < needed) {
     const uint64_t missing = needed - keys.size();
     const uint64_t batch = missing + missing / 8 + 64;
-    for (uint64_t i = 0; i < batch; ++i) {
-      const auto u = static_cast<NodeId>(rng.below(n));
-      const auto v = static_cast<NodeId>(rng.below(n));
-      if (is_non_edge(graph, u, v)) keys.push_back(pair_key(graph, u, v));
+    // Pairs are checked in chunks whose cache misses overlap: all their
+    // offsets are prefetched, then all their searches' first probes.
+    constexpr uint64_t kChunk = 64;
+    NodePair pairs[kChunk];
+    for (uint64_t first = 0; first < batch; first += kChunk) {
+      const uint64_t count = std::min(kChunk, batch - first);
+      for (uint64_t i = 0; i < count; ++i) {
+        pairs[i].u = static_cast<NodeId>(rng.below(n));
+        pairs[i].v = static_cast<NodeId>(rng.below(n));
+        __builtin_prefetch(&graph.offsets[pairs[i].u]);
+        __builtin_prefetch(&graph.offsets[pairs[i].v]);
+      }
+      for (uint64_t i = 0; i < count; ++i) prefetch_non_edge_check(graph, pairs[i].u, pairs[i].v);
+      for (uint64_t i = 0; i < count; ++i) {
+        if (is_non_edge(graph, pairs[i].u, pairs[i].v)) {
+          keys.push_back(pair_key(graph, pairs[i].u, pairs[i].v));
+        }
+      }
     }
     std::sort(keys.begin(), keys.end());
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -228,7 +320,7 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
                       std::to_string(options.test_fraction) + " held out for testing, got " +
                       std::to_string(options.validation_fraction));
   }
-  const std::vector<IndexedEdge> edges = collect_edges(graph);
+  const std::vector<NodePair> edges = collect_edges(graph);
   if (edges.empty()) throw DataError("link split: the graph has no edges (self-loops excluded)");
 
   LinkSplit split;
@@ -268,22 +360,21 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
   sample_to_front(removable, static_cast<size_t>(split.removed + validation_count), removal_rng);
   removable.resize(static_cast<size_t>(split.removed + validation_count));
 
-  std::vector<char> removed_arc(static_cast<size_t>(graph.num_arcs()), 0);
   std::vector<char> removed_edge(edges.size(), 0);
   split.test_edges.reserve(static_cast<size_t>(split.removed));
-  for (size_t i = 0; i < removable.size(); ++i) {
-    const IndexedEdge& edge = edges[removable[i]];
-    removed_edge[removable[i]] = 1;
-    removed_arc[edge.arc] = 1;
-    if (!graph.directed) {
-      const NodeId* reverse =
-          std::lower_bound(graph.neighbors_begin(edge.v), graph.neighbors_end(edge.v), edge.u);
-      removed_arc[reverse - graph.targets.data()] = 1;
+  // The removed edges are random reads: each is prefetched, with its mark, a
+  // stride ahead.
+  const size_t removals = removable.size();
+  for (size_t i = 0; i < removals; ++i) {
+    if (i + kPrefetchAhead < removals) {
+      __builtin_prefetch(&edges[removable[i + kPrefetchAhead]]);
+      __builtin_prefetch(&removed_edge[removable[i + kPrefetchAhead]], 1);
     }
+    removed_edge[removable[i]] = 1;
     (static_cast<int64_t>(i) < split.removed ? split.test_edges : split.validation_edges)
-        .push_back({edge.u, edge.v});
+        .push_back(edges[removable[i]]);
   }
-  split.train_graph = without_arcs(graph, removed_arc);
+  split.train_graph = without_arcs(graph, arcs_of_edges(graph, removed_edge));
   // The removed edges came in shuffled order, so their first ones are a
   // random sample of them.
   int64_t validation_scored = validation_count;
@@ -304,7 +395,8 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
   sample_to_front(kept, train_count, train_rng);
   split.train_edges.reserve(train_count);
   for (size_t i = 0; i < train_count; ++i) {
-    split.train_edges.push_back({edges[kept[i]].u, edges[kept[i]].v});
+    if (i + kPrefetchAhead < train_count) __builtin_prefetch(&edges[kept[i + kPrefetchAhead]]);
+    split.train_edges.push_back(edges[kept[i]]);
   }
 
   // Non-edges are drawn as many as a split without validation would use, so
