@@ -28,7 +28,7 @@ enum Stream : uint64_t {
 constexpr uint64_t kEnumerateNonEdgesBelow = uint64_t{1} << 22;
 
 // Unique undirected edges {u < v}, or every arc of a directed graph, in arc
-// order: the order arcs_of_edges walks them in.
+// order: the order residual_graph walks them in.
 std::vector<NodePair> collect_edges(const Graph& graph) {
   std::vector<NodePair> edges;
   edges.reserve(static_cast<size_t>(graph.num_edges()));
@@ -40,33 +40,6 @@ std::vector<NodePair> collect_edges(const Graph& graph) {
     }
   }
   return edges;
-}
-
-// The arcs of the marked edges (indices into collect_edges' list): on an
-// undirected graph both of an edge's arcs. Rows are sorted and duplicates
-// merged, so v's arcs back to smaller nodes u come first, in the order the
-// walk over u meets them: a cursor per node finds each reverse arc without a
-// search (a hub's search was most of a large graph's split).
-std::vector<char> arcs_of_edges(const Graph& graph, const std::vector<char>& marked_edge) {
-  std::vector<char> marked_arc(static_cast<size_t>(graph.num_arcs()), 0);
-  std::vector<int64_t> reverse_cursor;
-  if (!graph.directed) reverse_cursor.assign(graph.offsets.begin(), graph.offsets.end() - 1);
-  size_t edge = 0;
-  for (NodeId u = 0; u < graph.num_nodes(); ++u) {
-    for (int64_t arc = graph.offsets[u]; arc < graph.offsets[u + 1]; ++arc) {
-      const NodeId v = graph.targets[arc];
-      if (u == v || (!graph.directed && v < u)) continue;
-      if (marked_edge[edge++]) {
-        marked_arc[arc] = 1;
-        if (!graph.directed) {
-          assert(graph.targets[reverse_cursor[v]] == u);
-          marked_arc[reverse_cursor[v]] = 1;
-        }
-      }
-      if (!graph.directed) ++reverse_cursor[v];
-    }
-  }
-  return marked_arc;
 }
 
 class DisjointSets {
@@ -148,18 +121,44 @@ std::vector<char> random_spanning_forest(const Graph& graph, const std::vector<N
   return in_forest;
 }
 
-Graph without_arcs(const Graph& graph, const std::vector<char>& removed_arc) {
+// The graph without the removed edges (indices into collect_edges' list): on
+// an undirected graph without both of an edge's arcs. Rows are sorted and
+// duplicates merged, so v's arcs back to smaller nodes u come first, in the
+// order the walk over u meets their edges: a cursor per node marks each
+// reverse arc without a search (a hub's search was most of a large graph's
+// split), and the walk reaches v's row after its marks are in.
+Graph residual_graph(const Graph& graph, const std::vector<char>& removed_edge,
+                     int64_t removed_count) {
   Graph residual;
   residual.directed = graph.directed;
   residual.node_ids = graph.node_ids;
   residual.offsets.assign(graph.offsets.size(), 0);
-  const auto kept_arcs = std::count(removed_arc.begin(), removed_arc.end(), 0);
+  const int64_t kept_arcs = graph.num_arcs() - (graph.directed ? 1 : 2) * removed_count;
   residual.targets.reserve(static_cast<size_t>(kept_arcs));
   if (graph.weighted()) residual.weights.reserve(static_cast<size_t>(kept_arcs));
+  std::vector<char> removed_reverse_arc;
+  std::vector<int64_t> reverse_cursor;
+  if (!graph.directed) {
+    removed_reverse_arc.assign(static_cast<size_t>(graph.num_arcs()), 0);
+    reverse_cursor.assign(graph.offsets.begin(), graph.offsets.end() - 1);
+  }
+  size_t edge = 0;
   for (NodeId u = 0; u < graph.num_nodes(); ++u) {
     for (int64_t arc = graph.offsets[u]; arc < graph.offsets[u + 1]; ++arc) {
-      if (removed_arc[arc]) continue;
-      residual.targets.push_back(graph.targets[arc]);
+      const NodeId v = graph.targets[arc];
+      bool removed = false;
+      if (graph.directed) {
+        removed = u != v && removed_edge[edge++];
+      } else if (u < v) {
+        removed = removed_edge[edge++];
+        assert(graph.targets[reverse_cursor[v]] == u);
+        if (removed) removed_reverse_arc[reverse_cursor[v]] = 1;
+        ++reverse_cursor[v];
+      } else if (v < u) {
+        removed = removed_reverse_arc[arc];
+      }
+      if (removed) continue;
+      residual.targets.push_back(v);
       if (graph.weighted()) residual.weights.push_back(graph.weights[arc]);
     }
     residual.offsets[u + 1] = static_cast<int64_t>(residual.targets.size());
@@ -360,8 +359,13 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
   sample_to_front(removable, static_cast<size_t>(split.removed + validation_count), removal_rng);
   removable.resize(static_cast<size_t>(split.removed + validation_count));
 
+  // The removed edges come in shuffled order, so their first ones are a
+  // random sample of them: with a cap on scored edges only those are listed.
+  const size_t scored_cap = options.max_scored_edges > 0
+                                ? static_cast<size_t>(options.max_scored_edges)
+                                : removable.size();
   std::vector<char> removed_edge(edges.size(), 0);
-  split.test_edges.reserve(static_cast<size_t>(split.removed));
+  split.test_edges.reserve(std::min(static_cast<size_t>(split.removed), scored_cap));
   // The removed edges are random reads: each is prefetched, with its mark, a
   // stride ahead.
   const size_t removals = removable.size();
@@ -371,19 +375,12 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
       __builtin_prefetch(&removed_edge[removable[i + kPrefetchAhead]], 1);
     }
     removed_edge[removable[i]] = 1;
-    (static_cast<int64_t>(i) < split.removed ? split.test_edges : split.validation_edges)
-        .push_back(edges[removable[i]]);
+    auto& held_out =
+        static_cast<int64_t>(i) < split.removed ? split.test_edges : split.validation_edges;
+    if (held_out.size() < scored_cap) held_out.push_back(edges[removable[i]]);
   }
-  split.train_graph = without_arcs(graph, arcs_of_edges(graph, removed_edge));
-  // The removed edges came in shuffled order, so their first ones are a
-  // random sample of them.
-  int64_t validation_scored = validation_count;
-  if (options.max_scored_edges > 0) {
-    const auto cap = static_cast<size_t>(options.max_scored_edges);
-    if (split.test_edges.size() > cap) split.test_edges.resize(cap);
-    if (split.validation_edges.size() > cap) split.validation_edges.resize(cap);
-    validation_scored = static_cast<int64_t>(split.validation_edges.size());
-  }
+  split.train_graph = residual_graph(graph, removed_edge, static_cast<int64_t>(removals));
+  const auto validation_scored = static_cast<int64_t>(split.validation_edges.size());
 
   std::vector<int64_t> kept;
   kept.reserve(edges.size() - removable.size());
