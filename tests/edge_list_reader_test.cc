@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/errors.h"
+#include "core/random.h"
 #include "test_support.h"
 
 using namespace wb;
@@ -92,6 +93,99 @@ TEST_CASE("very long lines are read whole", "[graph][parser]") {
   const std::string long_id(100000, 'n');
   const auto edges = read(dir, long_id + " b\n");
   REQUIRE(edges.node_ids[0].size() == 100000);
+}
+
+namespace {
+
+// A file with everything a reader must carry across block boundaries: a
+// byte-order mark, comments before a header, CRLF, blank lines, sources
+// repeated and not, an id longer than a block, and no newline at the end.
+std::string awkward_weighted_file() {
+  std::string content = "\xEF\xBB\xBF# exported\n\n% by hand\nsource,target,weight\r\n";
+  for (int i = 0; i < 300; ++i) {
+    const int source = i % 7 == 0 ? i : i / 3;
+    content += "n" + std::to_string(source) + ", n" + std::to_string((i * 37) % 101) + "," +
+               std::to_string(0.5 + i % 4) + (i % 5 == 0 ? "\r\n" : "\n");
+    if (i % 50 == 0) content += "# a comment between edges\n\n";
+  }
+  content += std::string(300, 'L') + ",n1,1\n";
+  content += "last,n2,2.5";
+  return content;
+}
+
+void require_same_edges(const EdgeList& a, const EdgeList& b) {
+  REQUIRE(a.node_ids == b.node_ids);
+  REQUIRE(a.src == b.src);
+  REQUIRE(a.dst == b.dst);
+  REQUIRE(a.weight == b.weight);
+}
+
+}  // namespace
+
+TEST_CASE("blocks of any size on any number of threads read the same edges", "[graph][parser]") {
+  test::TempDir dir;
+  const std::string content = awkward_weighted_file();
+  const std::string plain = dir.write("edges.csv", content);
+  write_gzip(dir.file("edges.csv.gz"), content, SIZE_MAX);
+  EdgeListFormat format;
+  format.header = true;
+  format.weighted = true;
+  const EdgeList whole = read_edge_list(plain, format);
+  REQUIRE(whole.src.size() == 302);
+  REQUIRE(whole.node_ids[whole.src[0]] == "n0");
+  REQUIRE(whole.node_ids[whole.src.back()] == "last");
+  REQUIRE(whole.weight.back() == 2.5f);
+  for (const size_t block_bytes : {size_t{1}, size_t{7}, size_t{64}, size_t{1000}}) {
+    for (const int threads : {1, 3}) {
+      INFO("block_bytes " << block_bytes << ", threads " << threads);
+      const EdgeListReadOptions options{threads, block_bytes};
+      require_same_edges(read_edge_list(plain, format, options), whole);
+      require_same_edges(read_edge_list(dir.file("edges.csv.gz"), format, options), whole);
+    }
+  }
+}
+
+TEST_CASE("the first bad line is named however the file is split", "[graph][parser]") {
+  test::TempDir dir;
+  std::string content;
+  for (int i = 1; i <= 400; ++i) {
+    content += i == 250 ? "lonely\n" : i == 390 ? "x y z\n" : "a" + std::to_string(i) + " b\n";
+  }
+  const std::string path = dir.write("edges.txt", content);
+  EdgeListFormat weighted;
+  weighted.weighted = true;
+  for (const int threads : {1, 4}) {
+    INFO("threads " << threads);
+    const EdgeListReadOptions options{threads, 16};
+    REQUIRE_THROWS_WITH(read_edge_list(path, {}, options),
+                        Contains("edges.txt:250") && Contains("expected 2 columns"));
+    REQUIRE_THROWS_WITH(read_edge_list(path, weighted, options),
+                        Contains("edges.txt:1:") && Contains("expected 3 columns"));
+  }
+  // zlib reports a cut when it decodes its buffer (512 KiB of text) up to
+  // it: the file must be long enough that the lines before come out first.
+  std::string cut_late;
+  Rng rng(3, 0);
+  for (int i = 0; i < 200000; ++i) {
+    cut_late +=
+        std::to_string(rng.below(1000000)) + " " + std::to_string(rng.below(1000000)) + "\n";
+  }
+  write_gzip(dir.file("cut.gz"), cut_late, 600000);
+  // A bad line before the cut is reported, not the cut.
+  write_gzip(dir.file("bad-then-cut.gz"), "a b\nc\n" + cut_late, 600000);
+  for (const int threads : {1, 4}) {
+    const EdgeListReadOptions options{threads, 512};
+    REQUIRE_THROWS_WITH(read_edge_list(dir.file("cut.gz"), {}, options),
+                        Contains("truncated") && !Contains("cut.gz:0:") && !Contains("cut.gz:1:"));
+    REQUIRE_THROWS_WITH(read_edge_list(dir.file("bad-then-cut.gz"), {}, options),
+                        Contains("bad-then-cut.gz:2") && Contains("expected 2 columns"));
+  }
+}
+
+TEST_CASE("a control byte anywhere in a line is refused with its line", "[graph][parser]") {
+  test::TempDir dir;
+  REQUIRE_THROWS_WITH(read(dir, std::string("a b\nc d\0e\n", 10)),
+                      Contains("edges.txt:2") && Contains("control byte 0x00"));
 }
 
 TEST_CASE("CSR building applies the self-loop and duplicate policies", "[graph]") {

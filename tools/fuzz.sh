@@ -35,7 +35,7 @@ flags=(-std=c++17 -O1 -g -DNDEBUG -fsanitize=fuzzer,address,undefined -fno-sanit
        -I"$root/lib" -I"$root/tests/fuzz")
 common=("$root/lib/core/errors.cc" "$root/lib/io/line_reader.cc")
 declare -A sources=(
-  [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc $root/lib/graph/node_index.cc $root/lib/core/parallel.cc"
+  [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc $root/lib/graph/node_index.cc $root/lib/core/parallel.cc $root/lib/io/text_blocks.cc"
   [labels]="$root/lib/eval/node_labels.cc"
   [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_ascii.cc"
 )

@@ -1,16 +1,21 @@
 #include "graph/edge_list_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <future>
 #include <limits>
 #include <string_view>
 #include <vector>
 
 #include "core/errors.h"
+#include "core/parallel.h"
 #include "graph/node_index.h"
-#include "io/line_reader.h"
+#include "io/text_blocks.h"
 
 namespace wb {
 namespace {
@@ -77,98 +82,189 @@ void check_text(std::string_view line, const std::string& path, int64_t line_num
   }
 }
 
-// A line's node ids, viewing the line's text, waiting to be looked up.
+// A line's node ids, viewing its block's text, hashed and waiting to be
+// looked up. source_hash is 0 where the source repeats the line before's.
 struct EdgeLine {
   int64_t number;
   std::string_view source;
   std::string_view target;
+  uint64_t source_hash;
+  uint64_t target_hash;
 };
 
-// Lines are read in batches so that the index lookups of a batch's targets
-// can be prefetched together (node_index.h).
-constexpr int kLineBatch = 64;
+// A block's edge lines, parsed on a worker thread: everything but the id
+// lookups, which must run in file order.
+struct ParsedBlock {
+  TextBlock block;
+  std::vector<EdgeLine> lines;
+  std::vector<float> weights;
+  // The first bad line's error; the lines before it are listed.
+  std::exception_ptr failure;
+};
+
+// The line as parse_block sees it: without the byte-order mark that may open
+// the file, and trimmed.
+std::string_view clean_line(std::string_view line, int64_t number) {
+  if (number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  return trim(line);
+}
+
+bool is_skipped(std::string_view clean, const EdgeListFormat& format) {
+  return clean.empty() || format.comment_prefixes.find(clean.front()) != std::string::npos;
+}
+
+// Calls fn(line, number) for each line of the block, without its '\n'.
+template <typename Fn>
+void for_each_line(const TextBlock& block, Fn&& fn) {
+  std::string_view rest = block.text;
+  for (int64_t number = block.first_line; !rest.empty(); ++number) {
+    const size_t end = rest.find('\n');
+    if (!fn(rest.substr(0, end), number) || end == std::string_view::npos) return;
+    rest.remove_prefix(end + 1);
+  }
+}
+
+// The header is the file's first line that is neither blank nor a comment:
+// found while reading, in order, so that blocks parsed out of order know it.
+// Returns 0 while it is not found yet.
+int64_t find_header(const TextBlock& block, const EdgeListFormat& format) {
+  int64_t header = 0;
+  for_each_line(block, [&](std::string_view line, int64_t number) {
+    if (is_skipped(clean_line(line, number), format)) return true;
+    header = number;
+    return false;
+  });
+  return header;
+}
+
+ParsedBlock parse_block(TextBlock block, const EdgeListFormat& format, const std::string& path,
+                        int64_t header_line) {
+  ParsedBlock parsed;
+  parsed.block = std::move(block);
+  std::vector<std::string_view> fields;
+  const size_t needed = format.weighted ? 3 : 2;
+  std::string_view previous_source;
+  try {
+    for_each_line(parsed.block, [&](std::string_view raw, int64_t number) {
+      const std::string_view line = clean_line(raw, number);
+      check_text(line, path, number);
+      if (is_skipped(line, format) || number == header_line) return true;
+      split_fields(line, format.separator, fields);
+      if (fields.size() < needed) {
+        throw DataError(located(path, number,
+                                "expected " + std::to_string(needed) + " columns (source target" +
+                                    (format.weighted ? " weight" : "") + "), found " +
+                                    std::to_string(fields.size())));
+      }
+      for (size_t i = 0; i < 2; ++i) {
+        if (fields[i].empty()) throw DataError(located(path, number, "empty node id"));
+      }
+      if (format.weighted) parsed.weights.push_back(parse_weight(fields[2], path, number));
+      const bool repeated = !parsed.lines.empty() && fields[0] == previous_source;
+      parsed.lines.push_back({number, fields[0], fields[1],
+                              repeated ? 0 : NodeIndex::hash(fields[0]),
+                              NodeIndex::hash(fields[1])});
+      previous_source = fields[0];
+      return true;
+    });
+  } catch (...) {
+    parsed.failure = std::current_exception();
+  }
+  return parsed;
+}
+
+// Lines are looked up in batches so that the index lookups of a batch's
+// targets can be prefetched together (node_index.h).
+constexpr size_t kLookupBatch = 64;
+
+// Gives the parsed lines their ids, in file order. Lines often come grouped
+// by source (SNAP's files, most exports): the source of the line before is
+// checked before the index.
+class EdgeAppender {
+ public:
+  EdgeAppender(EdgeList& edges, const std::string& path)
+      : edges_(edges), nodes_(edges.node_ids), path_(path) {}
+
+  void append(const ParsedBlock& parsed) {
+    const std::vector<EdgeLine>& lines = parsed.lines;
+    for (size_t first = 0; first < lines.size(); first += kLookupBatch) {
+      const size_t end = std::min(lines.size(), first + kLookupBatch);
+      for (size_t i = first; i < end; ++i) {
+        nodes_.prefetch_slot(lines[i].target_hash);
+        if (lines[i].source_hash != 0) nodes_.prefetch_slot(lines[i].source_hash);
+      }
+      for (size_t i = first; i < end; ++i) {
+        nodes_.prefetch_name(lines[i].target_hash);
+        if (lines[i].source_hash != 0) nodes_.prefetch_name(lines[i].source_hash);
+      }
+      for (size_t i = first; i < end; ++i) {
+        const EdgeLine& line = lines[i];
+        if (last_source_id_ < 0 || line.source != last_source_) {
+          last_source_id_ = id_of(line.source, line.source_hash, line.number);
+          last_source_.assign(line.source);
+        }
+        edges_.src.push_back(last_source_id_);
+        edges_.dst.push_back(id_of(line.target, line.target_hash, line.number));
+      }
+    }
+    edges_.weight.insert(edges_.weight.end(), parsed.weights.begin(), parsed.weights.end());
+  }
+
+ private:
+  NodeId id_of(std::string_view name, uint64_t hash, int64_t line) {
+    try {
+      // A source repeating the line before's within its block has no hash;
+      // it is only looked up here when that line was in another block.
+      return nodes_.id_of(name, hash != 0 ? hash : NodeIndex::hash(name));
+    } catch (const Error& e) {
+      throw DataError(located(path_, line, e.what()));
+    }
+  }
+
+  EdgeList& edges_;
+  NodeIndex nodes_;
+  const std::string& path_;
+  std::string last_source_;
+  NodeId last_source_id_ = -1;
+};
 
 }  // namespace
 
-EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format) {
-  LineReader reader(path);
+EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format,
+                        const EdgeListReadOptions& options) {
+  TextBlockReader reader(path, options.block_bytes);
   EdgeList edges;
-  NodeIndex nodes(edges.node_ids);
-  // Lines often come grouped by source (SNAP's files, most exports): the
-  // source of the line before is checked before the index.
-  std::string last_source;
-  NodeId last_source_id = -1;
-  const auto id_of = [&](std::string_view name, uint64_t hash, int64_t line) {
-    try {
-      return nodes.id_of(name, hash);
-    } catch (const Error& e) {
-      throw DataError(located(path, line, e.what()));
-    }
-  };
-  std::vector<std::string> raw(kLineBatch);
-  EdgeLine lines[kLineBatch];
-  uint64_t hashes[kLineBatch];
-  std::vector<std::string_view> fields;
-  bool header_pending = format.header;
-  const size_t needed = format.weighted ? 3 : 2;
-  for (bool more = true; more;) {
-    int count = 0;
-    // A bad line ends the batch; the lines before it are added first, so an
-    // earlier line's error is still the one reported.
-    std::exception_ptr failure;
-    try {
-      while (count < kLineBatch) {
-        if (!reader.next(raw[count])) {
-          more = false;
-          break;
-        }
-        std::string_view line = raw[count];
-        if (reader.line_number() == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
-          line.remove_prefix(3);
-        }
-        line = trim(line);
-        check_text(line, path, reader.line_number());
-        if (line.empty() || format.comment_prefixes.find(line.front()) != std::string::npos) {
-          continue;
-        }
-        if (header_pending) {
-          header_pending = false;
-          continue;
-        }
-        split_fields(line, format.separator, fields);
-        const int64_t number = reader.line_number();
-        if (fields.size() < needed) {
-          throw DataError(located(path, number,
-                                  "expected " + std::to_string(needed) + " columns (source target" +
-                                      (format.weighted ? " weight" : "") + "), found " +
-                                      std::to_string(fields.size())));
-        }
-        for (size_t i = 0; i < 2; ++i) {
-          if (fields[i].empty()) throw DataError(located(path, number, "empty node id"));
-        }
-        if (format.weighted) edges.weight.push_back(parse_weight(fields[2], path, number));
-        lines[count++] = {number, fields[0], fields[1]};
+  EdgeAppender appender(edges, path);
+  const auto threads = static_cast<size_t>(resolve_thread_count(options.threads));
+  // Blocks are read here, in order, and parsed on up to `threads` tasks; each
+  // is appended once the blocks before it are. A read error waits behind the
+  // blocks already read, so the first bad line in the file is the one named.
+  std::deque<std::future<ParsedBlock>> in_flight;
+  std::exception_ptr read_failure;
+  int64_t header_line = format.header ? 0 : -1;
+  bool more = true;
+  while (more || !in_flight.empty()) {
+    while (more && !read_failure && in_flight.size() < threads) {
+      TextBlock block;
+      try {
+        more = reader.next(block);
+      } catch (...) {
+        read_failure = std::current_exception();
+        more = false;
       }
-    } catch (...) {
-      failure = std::current_exception();
-      more = false;
+      if (!more) break;
+      if (header_line == 0) header_line = find_header(block, format);
+      in_flight.push_back(std::async(threads > 1 ? std::launch::async : std::launch::deferred,
+                                     parse_block, std::move(block), std::cref(format),
+                                     std::cref(path), header_line));
     }
-    for (int i = 0; i < count; ++i) {
-      hashes[i] = NodeIndex::hash(lines[i].target);
-      nodes.prefetch_slot(hashes[i]);
-    }
-    for (int i = 0; i < count; ++i) nodes.prefetch_name(hashes[i]);
-    for (int i = 0; i < count; ++i) {
-      const EdgeLine& line = lines[i];
-      if (last_source_id < 0 || line.source != last_source) {
-        last_source_id = id_of(line.source, NodeIndex::hash(line.source), line.number);
-        last_source.assign(line.source);
-      }
-      edges.src.push_back(last_source_id);
-      edges.dst.push_back(id_of(line.target, hashes[i], line.number));
-    }
-    if (failure) std::rethrow_exception(failure);
+    if (in_flight.empty()) break;
+    const ParsedBlock parsed = in_flight.front().get();
+    in_flight.pop_front();
+    appender.append(parsed);
+    if (parsed.failure) std::rethrow_exception(parsed.failure);
   }
+  if (read_failure) std::rethrow_exception(read_failure);
   if (edges.src.empty()) throw DataError(located(path, 0, "no edges found (empty graph)"));
   return edges;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Reads edge lists as users have them: any separator, comments, an optional
 // header line, an optional weight column, gzip or plain, string node ids.
+#include <cstddef>
 #include <string>
 
 #include "graph/graph.h"
@@ -16,8 +17,17 @@ struct EdgeListFormat {
   bool weighted = false;                   // the third column is the weight
 };
 
-// Throws DataError with "file:line: ..." on malformed input, and when the file
-// holds no edges at all.
-EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format);
+// How a file is read, not what it holds: the edges are the same whatever these are.
+struct EdgeListReadOptions {
+  // Threads parsing blocks of lines while the file is read (0: all cores).
+  // Node ids are given in order of first appearance in the file on any count.
+  int threads = 1;
+  size_t block_bytes = size_t{1} << 20;  // text per block
+};
+
+// Throws DataError with "file:line: ..." on malformed input (the first bad
+// line's), and when the file holds no edges at all.
+EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format,
+                        const EdgeListReadOptions& options = {});
 
 }  // namespace wb

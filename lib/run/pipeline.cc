@@ -60,7 +60,7 @@ class PhaseTimer {
   Clock::time_point start_;
 };
 
-EdgeList load_edges(const GraphSection& g) {
+EdgeList load_edges(const GraphSection& g, int threads) {
   if (g.generator == "ecommerce") {
     EcommerceGraphOptions options;
     options.users = g.ecommerce.users;
@@ -81,7 +81,9 @@ EdgeList load_edges(const GraphSection& g) {
   format.comment_prefixes = g.comment_prefixes;
   format.header = g.header;
   format.weighted = g.weighted;
-  return read_edge_list(g.path, format);
+  EdgeListReadOptions read;
+  read.threads = threads;
+  return read_edge_list(g.path, format, read);
 }
 
 GraphBuildOptions build_options(const GraphSection& g) {
@@ -144,7 +146,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   const Progress& progress = hooks.progress;
 
   PhaseTimer load("load", recorder, outcome, hooks);
-  EdgeList edges = load_edges(config.graph);
+  EdgeList edges = load_edges(config.graph, context.threads);
   load.stop();
   progress.throw_if_stopping();
 

@@ -192,19 +192,23 @@ void BM_LinkHeuristic(benchmark::State& state, LinkHeuristic heuristic) {
 }
 
 // Reading the seed graph's edge list as a user's file (string ids, 48 MB of
-// text, written once to $TMPDIR), and building its CSR from the edges.
-void BM_ReadEdgeList(benchmark::State& state) {
+// text, written once to $TMPDIR), parsed on one thread or on all, and
+// building its CSR from the edges.
+void BM_ReadEdgeList(benchmark::State& state, int threads) {
   const char* tmp = std::getenv("TMPDIR");
   const std::string path = std::string(tmp ? tmp : "/tmp") + "/workbench-bench-edges.tsv";
   const EdgeList generated = seed_graph_edges();
   write_edge_list(path, generated);
+  EdgeListReadOptions options;
+  options.threads = resolve_thread_count(threads);
   for (auto _ : state) {
-    EdgeList edges = read_edge_list(path, {});
+    EdgeList edges = read_edge_list(path, {}, options);
     benchmark::DoNotOptimize(edges.src.data());
   }
   std::remove(path.c_str());
   state.counters["edges_per_s"] = benchmark::Counter(static_cast<double>(generated.src.size()),
                                                      benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = options.threads;
 }
 
 void BM_BuildGraph(benchmark::State& state) {
@@ -273,7 +277,8 @@ void BM_LogisticFit(benchmark::State& state, bool autograd) {
 // Rates are per wall-clock second: the work runs on worker threads.
 BENCHMARK_CAPTURE(BM_LogisticFit, autograd, true)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_LogisticFit, one_pass, false)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_ReadEdgeList)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReadEdgeList, one_thread, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReadEdgeList, all_threads, 0)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_BuildGraph)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LinkSplit)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Walk, uniform, "uniform", 1.0, 1.0)

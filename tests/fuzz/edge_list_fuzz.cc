@@ -17,9 +17,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   build.directed = options & 16;
   build.self_loops = options & 32 ? wb::SelfLoopPolicy::kKeep : wb::SelfLoopPolicy::kDrop;
   build.duplicates = static_cast<wb::DuplicatePolicy>((options >> 6) & 3);
+  // The input's length picks how it is read: small blocks on two threads
+  // put block edges inside lines, comments and the header.
+  wb::EdgeListReadOptions read;
+  read.threads = size % 2 == 0 ? 1 : 2;
+  read.block_bytes = size % 4 < 2 ? size_t{1} << 20 : 5;
   const std::string path = wb::fuzz::write_input(data + 1, size - 1, "edges");
   try {
-    const wb::EdgeList edges = wb::read_edge_list(path, format);
+    const wb::EdgeList edges = wb::read_edge_list(path, format, read);
     const wb::Graph graph = wb::build_graph(edges, build);
     // The CSR invariants every later stage relies on.
     if (graph.offsets.size() != graph.node_ids.size() + 1) __builtin_trap();
