@@ -174,7 +174,7 @@ ParsedBlock parse_block(TextBlock block, const EdgeListFormat& format, const std
 }
 
 // Lines are looked up in batches so that the index lookups of a batch's
-// targets can be prefetched together (node_index.h).
+// names can be prefetched together (node_index.h).
 constexpr size_t kLookupBatch = 64;
 
 // Gives the parsed lines their ids, in file order. Lines often come grouped
