@@ -182,6 +182,18 @@ TEST_CASE("the first bad line is named however the file is split", "[graph][pars
   }
 }
 
+TEST_CASE("a plain file's edges are given room for their count, not twice it", "[graph][parser]") {
+  test::TempDir dir;
+  std::string content;
+  for (int i = 0; i < 5000; ++i)
+    content += "user" + std::to_string(i % 97) + "\titem" + std::to_string(i) + "\n";
+  const EdgeList edges = read(dir, content);
+  REQUIRE(edges.src.size() == 5000);
+  // Grown by doubling, the vectors would hold 8192.
+  CHECK(edges.src.capacity() <= 5000 * 105 / 100);
+  CHECK(edges.dst.capacity() <= 5000 * 105 / 100);
+}
+
 TEST_CASE("a control byte anywhere in a line is refused with its line", "[graph][parser]") {
   test::TempDir dir;
   REQUIRE_THROWS_WITH(read(dir, std::string("a b\nc d\0e\n", 10)),

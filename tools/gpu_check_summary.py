@@ -47,8 +47,9 @@ def table(bench_path, store_path):
         if "error_occurred" in b:
             print(f"{b['name']:58} error: {b.get('error_message', '')}")
             continue
-        rate = b.get("pairs_per_s") or b.get("steps_per_s") or 0
-        unit = "pairs/s" if "pairs_per_s" in b else "steps/s"
+        unit = next((key for key in ("pairs_per_s", "steps_per_s", "edges_per_s") if key in b),
+                    "steps_per_s")
+        rate = b.get(unit) or 0
         bpp = b.get("bytes_per_pair")
         frac = b.get("bandwidth_fraction")
         occupancy = "".join(f" {b[key]:{width}.0f}" for key, width in

@@ -185,6 +185,19 @@ class EdgeAppender {
   EdgeAppender(EdgeList& edges, const std::string& path)
       : edges_(edges), nodes_(edges.node_ids), path_(path) {}
 
+  // Room for about as many edges as the file holds, from the first block's
+  // lines per byte: vectors grown by doubling would hold up to twice the
+  // edges' memory, and copy them on each growth.
+  void reserve_for(const ParsedBlock& first, int64_t file_bytes) {
+    if (file_bytes <= 0 || first.block.text.empty()) return;
+    const double per_byte =
+        static_cast<double>(first.lines.size()) / static_cast<double>(first.block.text.size());
+    const auto estimate = static_cast<size_t>(1.02 * per_byte * static_cast<double>(file_bytes));
+    edges_.src.reserve(estimate);
+    edges_.dst.reserve(estimate);
+    if (!first.weights.empty()) edges_.weight.reserve(estimate);
+  }
+
   void append(const ParsedBlock& parsed) {
     const std::vector<EdgeLine>& lines = parsed.lines;
     for (size_t first = 0; first < lines.size(); first += kLookupBatch) {
@@ -261,6 +274,7 @@ EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format,
     if (in_flight.empty()) break;
     const ParsedBlock parsed = in_flight.front().get();
     in_flight.pop_front();
+    if (parsed.block.first_line == 1) appender.reserve_for(parsed, reader.plain_text_bytes());
     appender.append(parsed);
     if (parsed.failure) std::rethrow_exception(parsed.failure);
   }

@@ -22,8 +22,12 @@ TextBlockReader::TextBlockReader(const std::string& path, size_t block_bytes)
     throw DataError(located(path, 0, "is a directory, expected a file"));
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) throw DataError(located(path, 0, std::strerror(errno)));
-  gzbuffer(file, 1 << 18);
+  gzbuffer(file, 1 << 18);  // before gzdirect, which reads the start of the file
   file_ = file;
+  if (gzdirect(file) == 1) {
+    plain_text_bytes_ = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    if (ec) plain_text_bytes_ = 0;
+  }
 }
 
 TextBlockReader::~TextBlockReader() {

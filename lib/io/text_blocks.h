@@ -27,6 +27,10 @@ class TextBlockReader {
   // truncated gzip stream.
   bool next(TextBlock& block);
   const std::string& path() const { return path_; }
+  // The file's size when it is plain text (so that a caller can scale what
+  // it saw in a block to the whole file); 0 for gzip, whose text size is not
+  // known before the end.
+  int64_t plain_text_bytes() const { return plain_text_bytes_; }
 
  private:
   std::string path_;
@@ -34,6 +38,7 @@ class TextBlockReader {
   size_t block_bytes_;
   std::string carry_;  // the start of a line cut by the previous read
   int64_t next_line_ = 1;
+  int64_t plain_text_bytes_ = 0;
   bool at_end_ = false;
 };
 
