@@ -262,6 +262,26 @@ TEST_CASE("link split refuses impossible requests", "[eval]") {
   CHECK_THROWS_AS(wb::split_for_link_prediction(ring_with_chords(false), options), wb::ConfigError);
 }
 
+TEST_CASE("a dense directed graph's reciprocal arcs leave it enough non-edges", "[eval]") {
+  // 8 nodes, 12 node pairs linked both ways: 56 - 24 = 32 ordered non-edges,
+  // though 24 arcs could have taken away 48; the split needs 24.
+  std::vector<std::pair<int, int>> arcs;
+  for (int i = 0; i < 8; ++i) {
+    for (const int step : {1, 3}) {
+      if (step == 3 && i % 2 == 1) continue;
+      arcs.push_back({i, (i + step) % 8});
+      arcs.push_back({(i + step) % 8, i});
+    }
+  }
+  const wb::Graph graph = make_graph(8, arcs, true);
+  REQUIRE(graph.num_arcs() == 24);
+  wb::LinkSplitOptions options;
+  options.seed = 2;
+  const wb::LinkSplit split = wb::split_for_link_prediction(graph, options);
+  check_split_invariants(graph, split, options);
+  CHECK(split.test_non_edges.size() + split.train_non_edges.size() == 24);
+}
+
 namespace {
 
 void check_validation_split(const wb::Graph& graph, wb::LinkSplitOptions options) {

@@ -209,9 +209,14 @@ uint64_t count_pairs(const Graph& graph) {
   return graph.directed ? n * (n - 1) : n * (n - 1) / 2;
 }
 
-// Candidate pairs with no arc either way.
-uint64_t count_non_edges(const Graph& graph, const std::vector<NodePair>& edges) {
+// Candidate pairs with no arc either way; on a directed graph only at least
+// that many once the count reaches `wanted`: each arc takes away at most two
+// ordered pairs, and the exact count searches for every arc's reverse.
+uint64_t count_non_edges(const Graph& graph, const std::vector<NodePair>& edges, uint64_t wanted) {
   if (!graph.directed) return count_pairs(graph) - edges.size();
+  const uint64_t pairs = count_pairs(graph);
+  const uint64_t at_least = pairs > 2 * edges.size() ? pairs - 2 * edges.size() : 0;
+  if (at_least >= wanted) return at_least;
   uint64_t reciprocal_arcs = 0;
   for (const NodePair& e : edges) reciprocal_arcs += graph.has_arc(e.v, e.u) ? 1 : 0;
   const uint64_t linked_node_pairs = edges.size() - reciprocal_arcs / 2;
@@ -401,7 +406,8 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
   // validation took edges the classifier would have trained on).
   const uint64_t needed = split.test_edges.size() +
                           std::min(edges.size() - split.test_edges.size(), split.test_edges.size());
-  const uint64_t available = count_non_edges(graph, edges);
+  const uint64_t available =
+      count_non_edges(graph, edges, needed + static_cast<uint64_t>(validation_scored));
   if (needed > available) {
     throw DataError("link split: needs " + std::to_string(needed) +
                     " non-edges but the graph has " + std::to_string(available));
