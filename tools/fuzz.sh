@@ -33,9 +33,9 @@ mkdir -p "$out/findings"
 # (found by this fuzzer); built as shipped it reports a clean syntax error.
 flags=(-std=c++17 -O1 -g -DNDEBUG -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$root/lib" -I"$root/tests/fuzz")
-common=("$root/lib/core/errors.cc" "$root/lib/io/line_reader.cc")
+common=("$root/lib/core/errors.cc" "$root/lib/io/line_reader.cc" "$root/lib/io/text_blocks.cc")
 declare -A sources=(
-  [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc $root/lib/graph/node_index.cc $root/lib/core/parallel.cc $root/lib/io/text_blocks.cc"
+  [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc $root/lib/graph/node_index.cc $root/lib/core/parallel.cc"
   [labels]="$root/lib/eval/node_labels.cc"
   [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_ascii.cc"
 )
