@@ -9,6 +9,7 @@
 #include <functional>
 #include <future>
 #include <limits>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -95,7 +96,10 @@ struct EdgeLine {
 // A block's edge lines, parsed on a worker thread: everything but the id
 // lookups, which must run in file order.
 struct ParsedBlock {
-  TextBlock block;
+  // On the heap, so that the lines' views survive the block's moves from the
+  // task to the reader: a short text lives inside its std::string (SSO) and
+  // would move with it.
+  std::unique_ptr<const TextBlock> block;
   std::vector<EdgeLine> lines;
   std::vector<float> weights;
   // The first bad line's error; the lines before it are listed.
@@ -140,12 +144,12 @@ int64_t find_header(const TextBlock& block, const EdgeListFormat& format) {
 ParsedBlock parse_block(TextBlock block, const EdgeListFormat& format, const std::string& path,
                         int64_t header_line) {
   ParsedBlock parsed;
-  parsed.block = std::move(block);
+  parsed.block = std::make_unique<const TextBlock>(std::move(block));
   std::vector<std::string_view> fields;
   const size_t needed = format.weighted ? 3 : 2;
   std::string_view previous_source;
   try {
-    for_each_line(parsed.block, [&](std::string_view raw, int64_t number) {
+    for_each_line(*parsed.block, [&](std::string_view raw, int64_t number) {
       const std::string_view line = clean_line(raw, number);
       check_text(line, path, number);
       if (is_skipped(line, format) || number == header_line) return true;
@@ -189,9 +193,9 @@ class EdgeAppender {
   // lines per byte: vectors grown by doubling would hold up to twice the
   // edges' memory, and copy them on each growth.
   void reserve_for(const ParsedBlock& first, int64_t file_bytes) {
-    if (file_bytes <= 0 || first.block.text.empty()) return;
+    if (file_bytes <= 0 || first.block->text.empty()) return;
     const double per_byte =
-        static_cast<double>(first.lines.size()) / static_cast<double>(first.block.text.size());
+        static_cast<double>(first.lines.size()) / static_cast<double>(first.block->text.size());
     const auto estimate = static_cast<size_t>(1.02 * per_byte * static_cast<double>(file_bytes));
     edges_.src.reserve(estimate);
     edges_.dst.reserve(estimate);
@@ -274,7 +278,7 @@ EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format,
     if (in_flight.empty()) break;
     const ParsedBlock parsed = in_flight.front().get();
     in_flight.pop_front();
-    if (parsed.block.first_line == 1) appender.reserve_for(parsed, reader.plain_text_bytes());
+    if (parsed.block->first_line == 1) appender.reserve_for(parsed, reader.plain_text_bytes());
     appender.append(parsed);
     if (parsed.failure) std::rethrow_exception(parsed.failure);
   }
