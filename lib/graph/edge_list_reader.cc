@@ -216,9 +216,8 @@ class EdgeAppender {
       }
       for (size_t i = first; i < end; ++i) {
         const EdgeLine& line = lines[i];
-        if (last_source_id_ < 0 || line.source != last_source_) {
+        if (last_source_id_ < 0 || line.source != edges_.node_ids[last_source_id_]) {
           last_source_id_ = id_of(line.source, line.source_hash, line.number);
-          last_source_.assign(line.source);
         }
         edges_.src.push_back(last_source_id_);
         edges_.dst.push_back(id_of(line.target, line.target_hash, line.number));
@@ -241,7 +240,6 @@ class EdgeAppender {
   EdgeList& edges_;
   NodeIndex nodes_;
   const std::string& path_;
-  std::string last_source_;
   NodeId last_source_id_ = -1;
 };
 
@@ -261,7 +259,7 @@ EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format,
   int64_t header_line = format.header ? 0 : -1;
   bool more = true;
   while (more || !in_flight.empty()) {
-    while (more && !read_failure && in_flight.size() < threads) {
+    while (more && in_flight.size() < threads) {
       TextBlock block;
       try {
         more = reader.next(block);
