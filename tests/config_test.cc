@@ -158,6 +158,15 @@ TEST_CASE("conflicting options are refused", "[config]") {
   REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"link_prediction\"\n"
                             "validation_fraction = 0.2\nclassifier_l2_choices = [1, 0.1]\n"),
                       Contains("eval.task = \"node_classification\""));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\ntrainer = \"external\"\n"),
+                      Contains("needs train.embeddings"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\nembeddings = \"e.txt\"\n"),
+                      Contains("other trainers train their own"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\nembeddings_ids = \"ids.txt\"\n"),
+                      Contains("train.embeddings_ids"));
+  REQUIRE_THROWS_WITH(parse("[graph]\npath = \"x\"\n[train]\ntrainer = \"external\"\n"
+                            "embeddings = \"e.txt\"\n[export]\nformats = [\"walks\"]\n"),
+                      Contains("draws no walks"));
   // Switching the evaluation off leaves the choices inert, not wrong.
   REQUIRE(parse("[graph]\npath = \"x\"\n[eval]\ntask = \"none\"\n"
                 "classifier_l2_choices = [1, 0.1]\n")
@@ -202,5 +211,13 @@ TEST_CASE("edge list paths resolve against the experiment file", "[config]") {
   const auto path = dir.write("experiments/x.toml", "[graph]\npath = \"../data/g.txt\"\n");
   const auto config = load_experiment_config(path);
   REQUIRE(config.graph.path == (dir.path() / "data/g.txt").string());
+  const auto external =
+      load_experiment_config(dir.write("experiments/e.toml",
+                                       "[graph]\npath = \"/g.txt\"\n[train]\ntrainer = "
+                                       "\"external\"\nembeddings = \"../vectors/e.npy\"\n"
+                                       "embeddings_ids = \"ids.txt\"\n"));
+  REQUIRE(external.graph.path == "/g.txt");
+  REQUIRE(external.train.embeddings == (dir.path() / "vectors/e.npy").string());
+  REQUIRE(external.train.embeddings_ids == (dir.path() / "experiments/ids.txt").string());
   REQUIRE_THROWS_WITH(load_experiment_config(dir.file("none.toml")), Contains("not found"));
 }

@@ -163,6 +163,74 @@ formats = []
                       Catch::Contains("eval.max_test_edges"));
 }
 
+TEST_CASE("vectors trained elsewhere are scored on the same split as the run's own",
+          "[pipeline][embeddings]") {
+  test::TempDir dir;
+  const std::string text = R"(
+[experiment]
+device = "cpu"
+threads = 2
+[graph]
+generator = "ecommerce"
+[graph.ecommerce]
+users = 300
+items = 80
+categories = 4
+[walk]
+walks_per_node = 2
+walk_length = 10
+[train]
+trainer = "fused"
+dimension = 16
+[eval]
+operators = ["hadamard", "average"]
+heuristics = ["adamic_adar"]
+[export]
+formats = ["npy", "word2vec"]
+)";
+  RunContext context;
+  context.threads = 2;
+  context.artifact_directory = dir.file("trained");
+  MemoryRecorder trained;
+  run_pipeline(parse_experiment_config(text, "e.toml"), context, trained, {});
+
+  // Its exported vectors, read back as another tool's output, score exactly
+  // as the run scored them: the same split, classifier and metrics.
+  const std::string word2vec = "train.embeddings=\"" + dir.file("trained/embeddings.emb") + "\"";
+  const std::string npy = "train.embeddings=\"" + dir.file("trained/embeddings.npy") + "\"";
+  const std::string ids = "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\"";
+  for (const auto& overrides : {std::vector<std::string>{"train.trainer=\"external\"", word2vec},
+                                std::vector<std::string>{"train.trainer=\"external\"", npy, ids}}) {
+    INFO(overrides[1]);
+    context.artifact_directory = dir.file("external");
+    MemoryRecorder external;
+    run_pipeline(parse_experiment_config(text, "e.toml", overrides), context, external, {});
+    for (const char* key : {"link/hadamard/roc_auc", "link/average/roc_auc", "link/hadamard/ap",
+                            "link/adamic_adar/roc_auc"}) {
+      INFO(key);
+      REQUIRE(external.scores.at(key) == trained.scores.at(key));
+    }
+    REQUIRE(external.scores.at("train/external_vectors") == trained.scores.at("graph/nodes"));
+    REQUIRE(external.scores.at("train/external_missing_nodes") == 0);
+    REQUIRE(external.timings.count("walk") == 0);  // no walk is drawn
+    REQUIRE(external.timings.count("train") == 1);
+    REQUIRE(external.scores.count("train/pairs_per_second") == 0);
+  }
+
+  // Vectors of another graph are refused before anything is scored.
+  std::string zeros;
+  for (int j = 0; j < 16; ++j) zeros += " 0";
+  const std::string stranger = dir.write("stranger.txt", "1 16\nnot-a-node" + zeros + "\n");
+  MemoryRecorder refused;
+  REQUIRE_THROWS_WITH(
+      run_pipeline(parse_experiment_config(
+                       text, "e.toml",
+                       {"train.trainer=\"external\"", "train.embeddings=\"" + stranger + "\""}),
+                   context, refused, {}),
+      Catch::Contains("stranger.txt:2") && Catch::Contains("\"not-a-node\" is not in the graph"));
+  REQUIRE(refused.scores.count("link/hadamard/roc_auc") == 0);
+}
+
 TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
           "[pipeline][dataset]") {
   const std::string path = test::datasets_dir() + "/facebook/facebook_combined.txt";

@@ -218,3 +218,25 @@ TEST_CASE("fast trainers are set beside the torch FP32 runs of the same setting"
   REQUIRE(window[7] == "no");
   REQUIRE(parity_tolerance("node/macro_f1") == 0.01);
 }
+
+TEST_CASE("vectors trained elsewhere are compared with the reference, never shown as ours",
+          "[report][embeddings]") {
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
+  const std::vector<PaperScore> paper = {{"facebook", "link/hadamard/roc_auc", 0.968}};
+  add_link_run(store, {{"train.trainer", "torch"}}, "cpu", 0.9913);
+  // gensim's vectors: the best score in the store, with the best validation.
+  add_link_run(store,
+               {{"train.trainer", "external"}, {"train.embeddings", "/work/vectors/gensim.emb"}},
+               "cpu", 0.9950, {{"link/hadamard/val_roc_auc", 0.999}});
+
+  const ReportTable results = paper_results_table(store, paper);
+  REQUIRE(results.rows.size() == 1);
+  REQUIRE(results.rows[0][3] == "0.9913 (n=1)");
+  REQUIRE_THAT(results.rows[0][6], Catch::Contains("torch") && !Catch::Contains("external"));
+
+  const ReportTable parity = trainer_parity_table(store, paper);
+  REQUIRE(parity.rows.size() == 1);
+  REQUIRE(parity.rows[0][4] == "CPU external (gensim.emb)");
+  REQUIRE(parity.rows[0][6] == "+0.0037");
+}

@@ -59,68 +59,32 @@ done
 "$build_dir/workbench" runs export --format json --store "$work/workbench.db" -o "$work/run.json"
 
 # Quality on the same footing: one more fused run with link prediction (its
-# walks come from the residual graph), gensim trained on those walks, and both
-# embeddings scored by one evaluator on the run's own split (split.tsv).
+# walks come from the residual graph), gensim trained on those walks, and its
+# vectors scored by the workbench itself (train.trainer = "external") on the
+# same split with the same classifier, all three runs in one store.
 for sharing in none window; do
   "$build_dir/workbench" run "$experiment" --store "$work/quality.db" --device cpu -q \
     --set train.trainer='"fused"' --set train.negative_sharing="\"$sharing\"" \
     --set eval.task='"link_prediction"' --set 'eval.operators=["hadamard"]' \
-    --set 'export.formats=["walks", "npy"]' >&2
+    --set 'export.formats=["walks"]' >&2
 done
-PYTHONPATH="$gensim_dir" python3 - "$work/quality-artifacts/run-1" "$threads" \
-  >"$work/quality.txt" <<'PY'
+PYTHONPATH="$gensim_dir" python3 - "$work/quality-artifacts/run-1/walks.txt" "$threads" \
+  "$work/gensim.emb" <<'PY'
 import sys
-import numpy as np
 from gensim.models import Word2Vec
 from gensim.models.word2vec import LineSentence
 
-run, threads = sys.argv[1], int(sys.argv[2])
-model = Word2Vec(LineSentence(f"{run}/walks.txt"), vector_size=128, window=10, negative=5, sg=1,
-                 hs=0, sample=0, min_count=1, ns_exponent=0.75, alpha=0.025,
-                 min_alpha=0.025 * 1e-4, workers=threads, epochs=1, seed=1)
-ids = [line.rstrip("\n") for line in open(f"{run}/node_ids.txt")]
-index = {node: i for i, node in enumerate(ids)}
-# Nodes no walk visited keep gensim's absence: zero vectors, as untrained rows.
-gensim = np.stack([model.wv[n] if n in model.wv else np.zeros(128, np.float32) for n in ids])
-split = [line.split("\t") for line in open(f"{run}/split.tsv") if not line.startswith("#")]
-
-def features(table, part):
-    rows = [r for r in split if r[0] == part]
-    u = table[[index[r[1]] for r in rows]]
-    v = table[[index[r[2]] for r in rows]]
-    return (u * v).astype(np.float64), np.array([float(r[3]) for r in rows])
-
-def roc_auc(scores, labels):
-    order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(len(scores))
-    ranks[order] = np.arange(1, len(scores) + 1)
-    positives = labels == 1
-    n_pos, n_neg = positives.sum(), (~positives).sum()
-    return (ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
-
-def hadamard_auc(table):
-    # L2-regularised logistic regression (lambda = 1 / n, scikit-learn's C = 1)
-    # on Hadamard features, fitted by Newton's method.
-    x, y = features(table, "train")
-    x = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(x.shape[1])
-    reg = np.eye(x.shape[1]) / len(x)
-    reg[-1, -1] = 0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-x @ w))
-        step = np.linalg.solve(x.T @ (x * (p * (1 - p))[:, None]) / len(x) + reg,
-                               x.T @ (p - y) / len(x) + reg @ w)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    tx, ty = features(table, "test")
-    return roc_auc(np.hstack([tx, np.ones((len(tx), 1))]) @ w, ty)
-
-print(f"fused {hadamard_auc(np.load(f'{run}/embeddings.npy')):.4f}")
-window_run = run.replace("run-1", "run-2")  # the same walks: same seed, same split
-print(f"window {hadamard_auc(np.load(f'{window_run}/embeddings.npy')):.4f}")
-print(f"gensim {hadamard_auc(gensim):.4f}")
+model = Word2Vec(LineSentence(sys.argv[1]), vector_size=128, window=10, negative=5, sg=1, hs=0,
+                 sample=0, min_count=1, ns_exponent=0.75, alpha=0.025, min_alpha=0.025 * 1e-4,
+                 workers=int(sys.argv[2]), epochs=1, seed=1)
+model.wv.save_word2vec_format(sys.argv[3])
 PY
+"$build_dir/workbench" run "$experiment" --store "$work/quality.db" --device cpu -q \
+  --set train.trainer='"external"' --set train.embeddings="\"$work/gensim.emb\"" \
+  --set eval.task='"link_prediction"' --set 'eval.operators=["hadamard"]' \
+  --set 'export.formats=[]' >&2
+"$build_dir/workbench" runs export --format json --store "$work/quality.db" \
+  -o "$work/quality.json"
 
 python3 - "$work" "$threads" "$repeat" <<'PY'
 import json, statistics, sys
@@ -143,7 +107,8 @@ for name, values in seconds.items():
     turns = " ".join(f"{v:.2f}" for v in values)
     print(f"{name:<26}{median:>9.2f}{pairs / median:>12.3e}{reference / median:>10.2f}x   {turns}")
 print("pairs counted by the workbench; both shrink the window the same way")
-auc = dict(line.split() for line in open(f"{work}/quality.txt"))
-print(f"link prediction ROC-AUC (Hadamard, one evaluator, the fused run's split): "
-      f"fused {auc['fused']}, fused with window negatives {auc['window']}, gensim {auc['gensim']}")
+quality = sorted(json.load(open(f"{work}/quality.json")), key=lambda r: r["id"])
+auc = [f'{r["scores.link/hadamard/roc_auc"]:.4f}' for r in quality]
+print(f"link prediction ROC-AUC (Hadamard, the workbench's evaluation of each, on the fused run's "
+      f"split): fused {auc[0]}, fused with window negatives {auc[1]}, gensim {auc[2]}")
 PY

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz: edge-list reader, labels reader,
-# TOML-to-config validation) with clang, ASan and UBSan, and runs each one.
+# embeddings reader, TOML-to-config validation) with clang, ASan and UBSan, and runs each one.
 # The parsers need neither LibTorch nor the rest of lib/, so the build is small.
 #   tools/fuzz.sh                 # CI: 20000 executions per target
 #   tools/fuzz.sh --runs -1 --time 600  # by hand: ten minutes each, no cap on executions
@@ -13,14 +13,14 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=20000
 seconds=120
 grow=0
-targets="edge_list labels config"
+targets="edge_list labels embeddings config"
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --time) seconds="$2"; shift 2 ;;
     --grow) grow=1; shift ;;
     --targets) targets="$2"; shift 2 ;;
-    *) echo "usage: tools/fuzz.sh [--runs N] [--time SECONDS] [--grow] [--targets \"edge_list labels config\"]" >&2; exit 2 ;;
+    *) echo "usage: tools/fuzz.sh [--runs N] [--time SECONDS] [--grow] [--targets \"edge_list labels embeddings config\"]" >&2; exit 2 ;;
   esac
 done
 if ! command -v clang++ >/dev/null 2>&1; then
@@ -37,6 +37,7 @@ common=("$root/lib/core/errors.cc" "$root/lib/io/line_reader.cc" "$root/lib/io/t
 declare -A sources=(
   [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc $root/lib/graph/node_index.cc $root/lib/core/parallel.cc"
   [labels]="$root/lib/eval/node_labels.cc"
+  [embeddings]="$root/lib/io/embeddings_reader.cc"
   [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_ascii.cc"
 )
 status=0

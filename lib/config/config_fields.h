@@ -87,6 +87,8 @@ void visit_config_fields(ExperimentConfig& c, Visitor& v) {
 
   v.section("train");
   v.field("trainer", c.train.trainer, Choices{});
+  v.field("embeddings", c.train.embeddings, Choices{});
+  v.field("embeddings_ids", c.train.embeddings_ids, Choices{});
   v.field("dimension", c.train.dimension, IntRange{1, 65'536});
   v.field("window", c.train.window, IntRange{1, 10'000});
   v.field("dynamic_window", c.train.dynamic_window);

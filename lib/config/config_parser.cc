@@ -244,6 +244,23 @@ void validate_combinations(const ExperimentConfig& c) {
                               "graph: set exactly one of graph.path (an edge list) or "
                               "graph.generator"));
   }
+  if ((c.train.trainer == "external") == c.train.embeddings.empty()) {
+    throw ConfigError(located(c.source_path, 0,
+                              "train.embeddings: train.trainer = \"external\" scores vectors "
+                              "trained elsewhere and needs train.embeddings (word2vec text or a "
+                              ".npy); other trainers train their own and take none"));
+  }
+  if (!c.train.embeddings_ids.empty() && c.train.embeddings.empty()) {
+    throw ConfigError(located(c.source_path, 0,
+                              "train.embeddings_ids names the rows of train.embeddings, which "
+                              "is not set"));
+  }
+  if (c.train.trainer == "external" && std::find(c.export_.formats.begin(), c.export_.formats.end(),
+                                                 "walks") != c.export_.formats.end()) {
+    throw ConfigError(located(c.source_path, 0,
+                              "export.formats: train.trainer = \"external\" draws no walks to "
+                              "export"));
+  }
   if (c.train.amp == "fp16" && c.experiment.device == "cpu") {
     throw ConfigError(located(c.source_path, 0,
                               "train.amp = \"fp16\" needs experiment.device = \"cuda\"; use "
@@ -346,14 +363,12 @@ ExperimentConfig load_experiment_config(const std::string& path,
   std::stringstream text;
   text << file.rdbuf();
   ExperimentConfig config = parse_experiment_config(text.str(), path, overrides);
-  // Edge lists named relative to the experiment file, so experiments run from anywhere.
-  if (!config.graph.path.empty() && std::filesystem::path(config.graph.path).is_relative()) {
-    const auto base = std::filesystem::absolute(path).parent_path();
-    config.graph.path = (base / config.graph.path).lexically_normal().string();
-  }
-  if (!config.eval.labels.empty() && std::filesystem::path(config.eval.labels).is_relative()) {
-    const auto base = std::filesystem::absolute(path).parent_path();
-    config.eval.labels = (base / config.eval.labels).lexically_normal().string();
+  // Files named relative to the experiment file, so experiments run from anywhere.
+  for (std::string* named : {&config.graph.path, &config.eval.labels, &config.train.embeddings,
+                             &config.train.embeddings_ids}) {
+    if (!named->empty() && std::filesystem::path(*named).is_relative()) {
+      *named = (std::filesystem::absolute(path).parent_path() / *named).lexically_normal().string();
+    }
   }
   return config;
 }

@@ -57,6 +57,11 @@ struct WalkSection {
 
 struct TrainSection {
   std::string trainer = "torch";  // a name in the trainer registry
+  // trainer = "external": vectors trained elsewhere, scored on this run's
+  // split (word2vec text or .npy; relative paths resolve against the TOML
+  // file). No walks are drawn.
+  std::string embeddings;
+  std::string embeddings_ids;  // a .npy's node id per row, one per line
   int64_t dimension = 128;
   int64_t window = 10;
   bool dynamic_window = true;  // word2vec's random shrinking of the window

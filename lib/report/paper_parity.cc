@@ -17,9 +17,11 @@ namespace {
 // score moves by up to 0.01 F1). Everything else (walks, window, learning
 // rate, the evaluation) must be equal.
 bool is_training_variant(const std::string& name) {
-  static const char* const kVariant[] = {
-      "train.trainer",        "train.amp",      "train.storage",       "train.negative_sharing",
-      "train.negative_chunk", "train.batching", "train.deterministic", "train.stochastic_rounding"};
+  static const char* const kVariant[] = {"train.trainer",        "train.amp",
+                                         "train.storage",        "train.negative_sharing",
+                                         "train.negative_chunk", "train.batching",
+                                         "train.deterministic",  "train.stochastic_rounding",
+                                         "train.embeddings",     "train.embeddings_ids"};
   for (const char* variant : kVariant) {
     if (name == variant) return true;
   }
@@ -32,9 +34,14 @@ bool is_reference(const RunDetails& run) {
 
 std::string device_of(const RunSummary& summary) { return ran_on_gpu(summary) ? "GPU" : "CPU"; }
 
-// "GPU torch bf16", "CPU fused", "GPU fused (bf16 tables, window-shared negatives)".
+// "GPU torch bf16", "CPU fused", "GPU fused (bf16 tables, window-shared negatives)",
+// "CPU external (gensim.emb)".
 std::string variant_label(const RunDetails& run) {
   std::string label = device_of(run.summary) + " " + run.param("train.trainer");
+  if (run.param("train.trainer") == "external") {
+    const std::string path = run.param("train.embeddings");
+    return label + " (" + path.substr(path.find_last_of('/') + 1) + ")";
+  }
   const std::string amp = run.param("train.amp");
   if (!amp.empty() && amp != "off") label += " " + amp;
   std::string details;

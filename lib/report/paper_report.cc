@@ -214,6 +214,8 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
   for (const PaperScore& reference : paper) {
     std::map<std::string, std::map<std::string, Group>> by_device;
     for (const RunDetails& run : paper_runs(store, reference)) {
+      // Vectors trained elsewhere are not ours; the parity table shows them.
+      if (run.param("train.trainer") == "external") continue;
       const RunSummary& summary = run.summary;
       const double test = summary.scores.at(reference.metric);
       const std::string device = ran_on_gpu(summary) ? "cuda" : "cpu";

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/errors.h"
 #include "core/memory_size.h"
 #include "eval/link_prediction.h"
 #include "eval/link_split.h"
@@ -126,6 +127,42 @@ void log_storage_plan(const PipelineHooks& hooks, const WalkStoragePlan& plan,
                                       : " are drawn again as the trainer reads them, not stored"));
 }
 
+// The walk phase: plans where the corpus goes, checks the tables and walks
+// fit, draws them and records what that cost.
+Walks draw_walks(const ExperimentConfig& config, const RunContext& context,
+                 const Graph& train_graph, bool trainer_regenerates, Recorder& recorder,
+                 RunOutcome& outcome, const PipelineHooks& hooks) {
+  PhaseTimer walk_timer("walk", recorder, outcome, hooks);
+  WalkOptions walk_options;
+  walk_options.walks_per_node = config.walk.walks_per_node;
+  walk_options.walk_length = config.walk.walk_length;
+  walk_options.p = config.walk.p;
+  walk_options.q = config.walk.q;
+  walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
+  walk_options.threads = context.threads;
+  walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
+  walk_options.storage = config.walk.storage;
+  walk_options.max_memory_gb = config.walk.max_memory_gb;
+  walk_options.spill_directory = config.walk.spill_directory;
+  walk_options.device = context.device;
+  const WalkStoragePlan storage =
+      plan_walk_storage(walk_options, train_graph.num_nodes(), trainer_regenerates);
+  log_storage_plan(hooks, storage, config.walk.storage);
+  if (context.device == "cpu") {
+    check_host_table_memory(train_graph.num_nodes(), config.train.dimension,
+                            storage.in_memory() ? storage.bytes : 0.0, usable_memory_bytes());
+  }
+  auto sampler = make_walk_sampler(config.walk.sampler);
+  Walks walks = generate_walks(*sampler, train_graph, walk_options, storage, hooks.progress);
+  const double walk_seconds = walk_timer.stop();
+  recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
+  recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
+  recorder.score("walk/corpus_mib", storage.bytes / (1 << 20));
+  recorder.score("walk/corpus_in_file", walks.in_file() ? 1 : 0);
+  recorder.score("walk/corpus_regenerated", walks.regenerated() ? 1 : 0);
+  return walks;
+}
+
 }  // namespace
 
 void check_components(const ExperimentConfig& config) {
@@ -144,6 +181,16 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
                         Recorder& recorder, const PipelineHooks& hooks) {
   RunOutcome outcome;
   const Progress& progress = hooks.progress;
+  // Found missing after the graph and its split, they would cost minutes on a
+  // large graph.
+  for (const auto& [key, path] :
+       {std::pair{"train.embeddings", &config.train.embeddings},
+        std::pair{"train.embeddings_ids", &config.train.embeddings_ids}}) {
+    std::error_code ec;
+    if (!path->empty() && !std::filesystem::is_regular_file(*path, ec)) {
+      throw DataError(located(*path, 0, std::string(key) + ": file not found"));
+    }
+  }
 
   PhaseTimer load("load", recorder, outcome, hooks);
   EdgeList edges = load_edges(config.graph, context.threads);
@@ -214,43 +261,24 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   const bool exports_walks = !context.artifact_directory.empty() &&
                              std::find(formats.begin(), formats.end(), "walks") != formats.end();
 
-  PhaseTimer walk_timer("walk", recorder, outcome, hooks);
-  WalkOptions walk_options;
-  walk_options.walks_per_node = config.walk.walks_per_node;
-  walk_options.walk_length = config.walk.walk_length;
-  walk_options.p = config.walk.p;
-  walk_options.q = config.walk.q;
-  walk_options.seed = static_cast<uint64_t>(config.experiment.seed);
-  walk_options.threads = context.threads;
-  walk_options.max_alias_memory_gb = config.walk.max_alias_memory_gb;
-  walk_options.storage = config.walk.storage;
-  walk_options.max_memory_gb = config.walk.max_memory_gb;
-  walk_options.spill_directory = config.walk.spill_directory;
-  walk_options.device = context.device;
-  const WalkStoragePlan storage =
-      plan_walk_storage(walk_options, train_graph.num_nodes(),
-                        trainer->reads_regenerated_walks(train_options) && !exports_walks);
-  log_storage_plan(hooks, storage, config.walk.storage);
-  if (context.device == "cpu") {
-    check_host_table_memory(train_graph.num_nodes(), config.train.dimension,
-                            storage.in_memory() ? storage.bytes : 0.0, usable_memory_bytes());
+  train_options.node_ids = &train_graph.node_ids;
+  Walks walks;
+  if (trainer->needs_walks()) {
+    walks = draw_walks(config, context, train_graph,
+                       trainer->reads_regenerated_walks(train_options) && !exports_walks, recorder,
+                       outcome, hooks);
   }
-  auto sampler = make_walk_sampler(config.walk.sampler);
-  Walks walks = generate_walks(*sampler, train_graph, walk_options, storage, progress);
-  const double walk_seconds = walk_timer.stop();
-  recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
-  recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
-  recorder.score("walk/corpus_mib", storage.bytes / (1 << 20));
-  recorder.score("walk/corpus_in_file", walks.in_file() ? 1 : 0);
-  recorder.score("walk/corpus_regenerated", walks.regenerated() ? 1 : 0);
 
   PhaseTimer train_timer("train", recorder, outcome, hooks);
   const Matrix embeddings = trainer->train(walks, train_graph.num_nodes(), train_options, recorder,
                                            progress, outcome.train);
   const double train_seconds = train_timer.stop();
-  recorder.score("train/pairs_per_second",
-                 static_cast<double>(outcome.train.pairs) / train_seconds);
-  recorder.score("train/final_loss", outcome.train.final_loss);
+  for (const auto& note : outcome.train.notes) log_line(hooks, note);
+  if (trainer->needs_walks()) {
+    recorder.score("train/pairs_per_second",
+                   static_cast<double>(outcome.train.pairs) / train_seconds);
+    recorder.score("train/final_loss", outcome.train.final_loss);
+  }
   recorder.flush();
   progress.throw_if_stopping();
   // After the tables, the corpus is the run's largest allocation, and only

@@ -14,6 +14,7 @@ namespace wb {
 std::unique_ptr<Trainer> make_torch_trainer();
 std::unique_ptr<Trainer> make_fused_cpu_trainer();
 std::unique_ptr<Trainer> make_fused_cuda_trainer();
+std::unique_ptr<Trainer> make_external_trainer();
 
 namespace {
 
@@ -34,8 +35,9 @@ class FusedTrainer : public Trainer {
 std::unique_ptr<Trainer> make_fused_trainer() { return std::make_unique<FusedTrainer>(); }
 
 const Registry<Trainer>& registry() {
-  static const Registry<Trainer> trainers(
-      "train.trainer", {{"torch", make_torch_trainer}, {"fused", make_fused_trainer}});
+  static const Registry<Trainer> trainers("train.trainer", {{"torch", make_torch_trainer},
+                                                            {"fused", make_fused_trainer},
+                                                            {"external", make_external_trainer}});
   return trainers;
 }
 

@@ -22,14 +22,18 @@ struct TrainOptions {
   int threads = 1;
   uint64_t seed = 42;
   CheckpointPlan checkpoint;  // off unless a path is set
+  // The training graph's node names, for trainers that match rows by name
+  // (external); row i of the result belongs to (*node_ids)[i].
+  const std::vector<std::string>* node_ids = nullptr;
 };
 
 struct TrainSummary {
   int64_t pairs = 0;  // positive pairs trained, all epochs
   int64_t steps = 0;  // optimizer steps
   double seconds = 0;
-  double final_loss = 0;      // mean loss per positive pair over the last logged interval
-  int64_t skipped_steps = 0;  // fp16 steps dropped for overflow
+  double final_loss = 0;           // mean loss per positive pair over the last logged interval
+  int64_t skipped_steps = 0;       // fp16 steps dropped for overflow
+  std::vector<std::string> notes;  // lines for the run's log, e.g. what a file lacked
 };
 
 class Trainer {
@@ -39,6 +43,8 @@ class Trainer {
                        Recorder& recorder, const Progress& progress, TrainSummary& summary) = 0;
   // Whether train() takes a regenerated corpus (Walks::regenerated()).
   virtual bool reads_regenerated_walks(const TrainOptions&) const { return false; }
+  // False for a trainer that reads its tables from elsewhere: no walk is drawn.
+  virtual bool needs_walks() const { return true; }
 };
 
 // Throws ConfigError naming walk.storage when `walks` is regenerated: the
@@ -46,8 +52,8 @@ class Trainer {
 void require_stored_walks(const Walks& walks, const std::string& trainer);
 
 // Known names: "torch" (the LibTorch reference), "fused" (Hogwild CPU kernel,
-// or the CUDA kernel on device "cuda"). Throws ConfigError
-// naming train.trainer otherwise.
+// or the CUDA kernel on device "cuda"), "external" (train.embeddings, trained
+// elsewhere). Throws ConfigError naming train.trainer otherwise.
 std::unique_ptr<Trainer> make_trainer(const std::string& name);
 std::vector<std::string> trainer_names();
 

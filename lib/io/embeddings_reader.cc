@@ -1,0 +1,345 @@
+#include "io/embeddings_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/errors.h"
+#include "io/line_reader.h"
+
+namespace wb {
+namespace {
+
+constexpr char kNpyMagic[] = "\x93NUMPY";
+constexpr size_t kNpyMagicBytes = 6;
+
+// Names shown in messages are cut short: an id can be a whole line of binary.
+std::string shown(std::string_view name) {
+  constexpr size_t kLongest = 80;
+  std::string text(name.substr(0, kLongest));
+  if (name.size() > kLongest) text += "...";
+  return "\"" + text + "\"";
+}
+
+// Puts each vector in its node's row and remembers where it came from, so a
+// second vector for a node names the first one's line.
+class RowPlacer {
+ public:
+  RowPlacer(const std::vector<std::string>& node_ids, int64_t dimension)
+      : table_(static_cast<int64_t>(node_ids.size()), dimension), line_of_(node_ids.size(), 0) {
+    index_.reserve(node_ids.size());
+    for (size_t i = 0; i < node_ids.size(); ++i) index_.emplace(node_ids[i], i);
+  }
+
+  // `line` counts from 1: a text line, or a .npy row's line in its ids file.
+  float* row_for(std::string_view name, const std::string& path, int64_t line) {
+    const auto node = index_.find(name);
+    if (node == index_.end()) {
+      throw DataError(located(path, static_cast<long>(line),
+                              "node " + shown(name) +
+                                  " is not in the graph: the vectors must be trained on the "
+                                  "experiment's graph (graph.path) and named by its node ids"));
+    }
+    int64_t& first_line = line_of_[node->second];
+    if (first_line != 0) {
+      throw DataError(located(
+          path, static_cast<long>(line),
+          "node " + shown(name) + " has a vector already, at line " + std::to_string(first_line)));
+    }
+    first_line = line;
+    ++vectors_;
+    return table_.row(static_cast<int64_t>(node->second));
+  }
+
+  int64_t vectors() const { return vectors_; }
+
+  Matrix finish(const std::string& path, EmbeddingsReadStats* stats) {
+    if (vectors_ == 0) throw DataError(located(path, 0, "no vector in the file"));
+    if (stats != nullptr) {
+      stats->vectors = vectors_;
+      stats->missing_nodes = static_cast<int64_t>(line_of_.size()) - vectors_;
+    }
+    return std::move(table_);
+  }
+
+ private:
+  Matrix table_;
+  std::vector<int64_t> line_of_;  // 0: no vector yet
+  std::unordered_map<std::string_view, size_t> index_;
+  int64_t vectors_ = 0;
+};
+
+void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
+  fields.clear();
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    const size_t start = i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
+    if (i > start) fields.push_back(line.substr(start, i - start));
+  }
+}
+
+bool parse_count(std::string_view text, int64_t& value) {
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size() && value >= 0;
+}
+
+Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
+                          int64_t dimension, EmbeddingsReadStats* stats) {
+  if (!file.ids_path.empty()) {
+    throw DataError(located(file.ids_path, 0,
+                            "train.embeddings_ids is for a .npy file; " + file.path +
+                                " is word2vec text, whose lines name their nodes"));
+  }
+  RowPlacer placer(node_ids, dimension);
+  LineReader reader(file.path);
+  std::string line;
+  std::vector<std::string_view> fields;
+  int64_t header_vectors = -1;
+  int64_t header_line = 0;
+  bool first = true;
+  while (reader.next(line)) {
+    split_fields(line, fields);
+    if (fields.empty()) continue;
+    const int64_t line_number = reader.line_number();
+    const auto where = [&](const std::string& message) {
+      return located(file.path, static_cast<long>(line_number), message);
+    };
+    int64_t count = 0;
+    int64_t header_dimension = 0;
+    const bool header = first && fields.size() == 2 && parse_count(fields[0], count) &&
+                        parse_count(fields[1], header_dimension);
+    first = false;
+    if (header) {
+      header_vectors = count;
+      header_line = line_number;
+      if (header_dimension != dimension) {
+        throw DataError(where("the header says the vectors have " +
+                              std::to_string(header_dimension) + " values; train.dimension is " +
+                              std::to_string(dimension) +
+                              ": set train.dimension = " + std::to_string(header_dimension)));
+      }
+      continue;
+    }
+    const int64_t values = static_cast<int64_t>(fields.size()) - 1;
+    if (values != dimension) {
+      throw DataError(where("node " + shown(fields[0]) + " has " + std::to_string(values) +
+                            " values; train.dimension is " + std::to_string(dimension) +
+                            (placer.vectors() == 0 && header_line == 0
+                                 ? ": set train.dimension = " + std::to_string(values)
+                                 : std::string())));
+    }
+    float* row = placer.row_for(fields[0], file.path, line_number);
+    for (int64_t j = 0; j < dimension; ++j) {
+      const std::string_view text = fields[static_cast<size_t>(j) + 1];
+      const auto result = std::from_chars(text.data(), text.data() + text.size(), row[j]);
+      if (result.ec != std::errc() || result.ptr != text.data() + text.size() ||
+          !std::isfinite(row[j])) {
+        throw DataError(where("node " + shown(fields[0]) + ", value " + std::to_string(j + 1) +
+                              ": " + shown(text) + " is not a finite number"));
+      }
+    }
+  }
+  if (header_vectors >= 0 && placer.vectors() != header_vectors) {
+    throw DataError(located(file.path, static_cast<long>(header_line),
+                            "the header says " + std::to_string(header_vectors) +
+                                " vectors; the file has " + std::to_string(placer.vectors())));
+  }
+  return placer.finish(file.path, stats);
+}
+
+struct NpyLayout {
+  int itemsize = 4;  // '<f4' or '<f8'
+  bool fortran_order = false;
+  int64_t rows = 0;
+  int64_t cols = 0;
+  int64_t data_offset = 0;
+};
+
+// The value of `key` in a .npy header's Python dict literal, up to the next
+// comma outside parentheses or the closing brace.
+std::string npy_header_value(const std::string& header, const std::string& key,
+                             const std::string& path) {
+  const size_t at = header.find("'" + key + "'");
+  const size_t colon = at == std::string::npos ? at : header.find(':', at);
+  if (colon == std::string::npos) {
+    throw DataError(located(path, 0, "the .npy header has no '" + key + "': " + header));
+  }
+  size_t end = colon + 1;
+  int depth = 0;
+  while (end < header.size() && !(depth == 0 && (header[end] == ',' || header[end] == '}'))) {
+    depth += header[end] == '(' ? 1 : header[end] == ')' ? -1 : 0;
+    ++end;
+  }
+  std::string value = header.substr(colon + 1, end - colon - 1);
+  value.erase(0, value.find_first_not_of(" "));
+  value.erase(value.find_last_not_of(" ") + 1);
+  return value;
+}
+
+NpyLayout read_npy_layout(std::FILE* stream, const std::string& path, int64_t file_bytes) {
+  unsigned char prefix[12] = {};
+  const size_t got = std::fread(prefix, 1, sizeof(prefix), stream);
+  const int major = got >= 10 ? prefix[6] : 0;
+  if (got < 10 || (major >= 2 && got < 12) || major < 1 || major > 3) {
+    throw DataError(located(path, 0, "not a .npy file of version 1, 2 or 3"));
+  }
+  const int64_t header_bytes = major == 1 ? prefix[8] | (prefix[9] << 8)
+                                          : static_cast<int64_t>(prefix[8]) | (prefix[9] << 8) |
+                                                (prefix[10] << 16) |
+                                                (static_cast<int64_t>(prefix[11]) << 24);
+  NpyLayout layout;
+  layout.data_offset = (major == 1 ? 10 : 12) + header_bytes;
+  if (layout.data_offset > file_bytes) {
+    throw DataError(located(path, 0,
+                            "the .npy header says it takes " + std::to_string(header_bytes) +
+                                " bytes; the file has " + std::to_string(file_bytes)));
+  }
+  std::string header(static_cast<size_t>(header_bytes), '\0');
+  if (std::fseek(stream, major == 1 ? 10 : 12, SEEK_SET) != 0 ||
+      std::fread(header.data(), 1, header.size(), stream) != header.size()) {
+    throw DataError(located(path, 0, "the .npy header is cut short"));
+  }
+  const std::string descr = npy_header_value(header, "descr", path);
+  if (descr == "'<f4'") {
+    layout.itemsize = 4;
+  } else if (descr == "'<f8'") {
+    layout.itemsize = 8;
+  } else {
+    throw DataError(located(path, 0,
+                            "the .npy holds " + descr +
+                                "; float32 ('<f4') or float64 ('<f8') rows are read: save "
+                                "array.astype('float32')"));
+  }
+  const std::string order = npy_header_value(header, "fortran_order", path);
+  if (order != "False" && order != "True") {
+    throw DataError(located(path, 0, "the .npy header's fortran_order is " + order));
+  }
+  layout.fortran_order = order == "True";
+  const std::string shape = npy_header_value(header, "shape", path);
+  std::vector<int64_t> extents;
+  size_t i = shape.find('(');
+  while (i != std::string::npos && i + 1 < shape.size()) {
+    const size_t start = shape.find_first_not_of(" ", i + 1);
+    const size_t end = shape.find_first_of(",)", start);
+    if (start == std::string::npos || end == std::string::npos || start == end) break;
+    int64_t extent = 0;
+    extents.push_back(parse_count(shape.substr(start, end - start), extent) ? extent : -1);
+    i = shape[end] == ')' ? std::string::npos : end;
+  }
+  if (extents.size() != 2 || extents[0] < 0 || extents[1] < 0) {
+    throw DataError(located(path, 0,
+                            "the .npy has shape " + shape +
+                                "; a matrix of one row per node is read (nodes x dimension)"));
+  }
+  layout.rows = extents[0];
+  layout.cols = extents[1];
+  return layout;
+}
+
+Matrix read_npy(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
+                int64_t dimension, EmbeddingsReadStats* stats) {
+  if (file.ids_path.empty()) {
+    throw DataError(located(file.path, 0,
+                            "a .npy names no nodes: set train.embeddings_ids to a file with the "
+                            "node id of each row, one per line (a run's node_ids.txt fits its "
+                            "embeddings.npy)"));
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream(std::fopen(file.path.c_str(), "rb"),
+                                                         &std::fclose);
+  if (!stream)
+    throw DataError(located(file.path, 0, std::string("cannot open: ") + std::strerror(errno)));
+  std::error_code ec;
+  const auto file_bytes = static_cast<int64_t>(std::filesystem::file_size(file.path, ec));
+  if (ec) throw DataError(located(file.path, 0, "cannot read its size: " + ec.message()));
+  const NpyLayout layout = read_npy_layout(stream.get(), file.path, file_bytes);
+  if (layout.cols != dimension) {
+    throw DataError(located(file.path, 0,
+                            "the .npy's rows have " + std::to_string(layout.cols) +
+                                " values; train.dimension is " + std::to_string(dimension) +
+                                ": set train.dimension = " + std::to_string(layout.cols)));
+  }
+  // Compared by division: a fuzzed shape's rows x row bytes can overflow.
+  const int64_t row_bytes = layout.cols * layout.itemsize;
+  const int64_t available = file_bytes - layout.data_offset;
+  if (layout.rows > available / row_bytes) {
+    throw DataError(located(file.path, 0,
+                            "truncated: its shape (" + std::to_string(layout.rows) + ", " +
+                                std::to_string(layout.cols) + ") needs " +
+                                std::to_string(layout.rows) + " rows of " +
+                                std::to_string(row_bytes) + " bytes, the file has " +
+                                std::to_string(available) + " bytes of data"));
+  }
+  const int64_t data_bytes = layout.rows * row_bytes;
+  // Fortran order keeps a row's values a column apart: read it whole first.
+  std::vector<unsigned char> data(
+      static_cast<size_t>(layout.fortran_order ? data_bytes : row_bytes));
+  if (layout.fortran_order &&
+      std::fread(data.data(), 1, data.size(), stream.get()) != data.size()) {
+    throw DataError(located(file.path, 0, "read error"));
+  }
+  RowPlacer placer(node_ids, dimension);
+  LineReader ids(file.ids_path);
+  std::string id;
+  for (int64_t r = 0; r < layout.rows; ++r) {
+    if (!ids.next(id)) {
+      throw DataError(located(file.ids_path, static_cast<long>(ids.line_number()),
+                              "names " + std::to_string(r) + " rows; " + file.path + " has " +
+                                  std::to_string(layout.rows)));
+    }
+    if (!layout.fortran_order &&
+        std::fread(data.data(), 1, data.size(), stream.get()) != data.size()) {
+      throw DataError(located(file.path, 0, "read error at row " + std::to_string(r + 1)));
+    }
+    float* row = placer.row_for(id, file.ids_path, ids.line_number());
+    for (int64_t j = 0; j < layout.cols; ++j) {
+      const int64_t item = layout.fortran_order ? j * layout.rows + r : j;
+      const unsigned char* bytes = data.data() + item * layout.itemsize;
+      if (layout.itemsize == 4) {
+        std::memcpy(&row[j], bytes, 4);
+      } else {
+        double value = 0;
+        std::memcpy(&value, bytes, 8);
+        row[j] = static_cast<float>(value);
+      }
+      if (!std::isfinite(row[j])) {
+        throw DataError(located(file.path, 0,
+                                "row " + std::to_string(r + 1) + " (node " + shown(id) +
+                                    "), value " + std::to_string(j + 1) +
+                                    " is not a finite float32"));
+      }
+    }
+  }
+  if (ids.next(id)) {
+    throw DataError(
+        located(file.ids_path, static_cast<long>(ids.line_number()),
+                "names more rows than the " + std::to_string(layout.rows) + " of " + file.path));
+  }
+  return placer.finish(file.path, stats);
+}
+
+bool starts_as_npy(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream(std::fopen(path.c_str(), "rb"),
+                                                         &std::fclose);
+  char prefix[kNpyMagicBytes] = {};
+  return stream && std::fread(prefix, 1, sizeof(prefix), stream.get()) == sizeof(prefix) &&
+         std::memcmp(prefix, kNpyMagic, kNpyMagicBytes) == 0;
+}
+
+}  // namespace
+
+Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
+                       int64_t dimension, EmbeddingsReadStats* stats) {
+  return starts_as_npy(file.path) ? read_npy(file, node_ids, dimension, stats)
+                                  : read_word2vec_text(file, node_ids, dimension, stats);
+}
+
+}  // namespace wb

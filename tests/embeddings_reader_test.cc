@@ -1,0 +1,190 @@
+#include "io/embeddings_reader.h"
+
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "io/npy_writer.h"
+#include "io/word2vec_writer.h"
+#include "test_support.h"
+
+using namespace wb;
+using Catch::Matchers::Contains;
+using test::TempDir;
+
+namespace {
+
+// Values that are not exact in decimal, so the text round trip is tested.
+Matrix sample_table() {
+  Matrix m(3, 4);
+  m.values = {0.1f,       -2.5f, 1e-7f, 123456.789f, 3.0f,  -0.0f,
+              0.3333333f, 7.25f, -1.5f, 2.0f,        1e30f, -1e-30f};
+  return m;
+}
+
+// The graph names its nodes in another order than the file lists them.
+const std::vector<std::string> kFileIds = {"u1", "item-7", "u2"};
+const std::vector<std::string> kGraphIds = {"u2", "u1", "item-7", "lonely"};
+
+// Row i of the graph's table for each graph id: the file's row of that id.
+void require_rows_match(const Matrix& read, const Matrix& written) {
+  REQUIRE(read.rows == 4);
+  REQUIRE(read.cols == written.cols);
+  const int file_row_of_graph_row[] = {2, 0, 1};
+  for (int i = 0; i < 3; ++i) {
+    INFO(kGraphIds[i]);
+    REQUIRE(std::memcmp(read.row(i), written.row(file_row_of_graph_row[i]),
+                        sizeof(float) * written.cols) == 0);
+  }
+  for (int64_t j = 0; j < read.cols; ++j) REQUIRE(read.row(3)[j] == 0.0f);  // "lonely"
+}
+
+// A .npy laid out as numpy writes it, for dtypes and orders write_npy does not make.
+std::string npy_bytes(const std::string& descr, bool fortran, const std::string& shape,
+                      const std::string& data) {
+  std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") +
+                     ", 'shape': " + shape + ", }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  std::string bytes = "\x93NUMPY";
+  bytes += '\x01';
+  bytes += '\x00';
+  bytes += static_cast<char>(dict.size() & 0xff);
+  bytes += static_cast<char>(dict.size() >> 8);
+  return bytes + dict + data;
+}
+
+template <class T>
+std::string raw(const std::vector<T>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+std::string ids_text(const std::vector<std::string>& ids) {
+  std::string text;
+  for (const auto& id : ids) text += id + "\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("word2vec text is read onto the graph's node order, bit for bit", "[embeddings]") {
+  TempDir dir;
+  const Matrix table = sample_table();
+  write_word2vec_text(dir.file("e.emb"), table, kFileIds);
+  EmbeddingsReadStats stats;
+  require_rows_match(read_embeddings({dir.file("e.emb"), ""}, kGraphIds, 4, &stats), table);
+  REQUIRE(stats.vectors == 3);
+  REQUIRE(stats.missing_nodes == 1);
+
+  SECTION("without the header line, with blank lines, CRLF and trailing spaces") {
+    std::string text = test::read_file(dir.file("e.emb"));
+    text = text.substr(text.find('\n') + 1);
+    std::string loose = "\n";
+    for (size_t start = 0; start < text.size();) {
+      const size_t end = text.find('\n', start);
+      loose += text.substr(start, end - start) + " \r\n\n";
+      start = end + 1;
+    }
+    require_rows_match(read_embeddings({dir.write("loose.txt", loose), ""}, kGraphIds, 4), table);
+  }
+  SECTION("gzip") {
+    const std::string text = test::read_file(dir.file("e.emb"));
+    gzFile gz = gzopen(dir.file("e.emb.gz").c_str(), "wb");
+    REQUIRE(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())) ==
+            static_cast<int>(text.size()));
+    gzclose(gz);
+    require_rows_match(read_embeddings({dir.file("e.emb.gz"), ""}, kGraphIds, 4), table);
+  }
+}
+
+TEST_CASE("a .npy is read with its ids file, in every layout numpy writes", "[embeddings]") {
+  TempDir dir;
+  const Matrix table = sample_table();
+  const std::string ids = dir.write("ids.txt", ids_text(kFileIds));
+  write_npy(dir.file("e.npy"), table);
+  EmbeddingsReadStats stats;
+  require_rows_match(read_embeddings({dir.file("e.npy"), ids}, kGraphIds, 4, &stats), table);
+  REQUIRE(stats.vectors == 3);
+  REQUIRE(stats.missing_nodes == 1);
+
+  std::vector<double> as_double(table.values.begin(), table.values.end());
+  const std::string f8 = dir.write("f8.npy", npy_bytes("<f8", false, "(3, 4)", raw(as_double)));
+  require_rows_match(read_embeddings({f8, ids}, kGraphIds, 4), table);
+
+  std::vector<float> column_major;
+  for (int j = 0; j < 4; ++j) {
+    for (int i = 0; i < 3; ++i) column_major.push_back(table.row(i)[j]);
+  }
+  const std::string fortran =
+      dir.write("fortran.npy", npy_bytes("<f4", true, "(3, 4)", raw(column_major)));
+  require_rows_match(read_embeddings({fortran, ids}, kGraphIds, 4), table);
+}
+
+TEST_CASE("bad vectors files name the file, line and node", "[embeddings]") {
+  TempDir dir;
+  const auto read = [&](const std::string& text, int64_t dimension = 2) {
+    return read_embeddings({dir.write("v.txt", text), ""}, kGraphIds, dimension);
+  };
+  CHECK_THROWS_WITH(read("2 2\nu1 1 2\nnobody 3 4\n"),
+                    Contains("v.txt:3") && Contains("\"nobody\" is not in the graph"));
+  CHECK_THROWS_WITH(read("u1 1 2\nu2 1 2\nu1 3 4\n"),
+                    Contains("v.txt:3") && Contains("has a vector already, at line 1"));
+  CHECK_THROWS_WITH(read("2 3\nu1 1 2 3\n"),
+                    Contains("v.txt:1") && Contains("set train.dimension = 3"));
+  CHECK_THROWS_WITH(read("u1 1 2 3\n"), Contains("v.txt:1") && Contains("has 3 values") &&
+                                            Contains("set train.dimension = 3"));
+  CHECK_THROWS_WITH(read("u1 1 2\nu2 1\n"), Contains("v.txt:2") && Contains("has 1 values"));
+  CHECK_THROWS_WITH(read("u1 1 2\nu2 1 x\n"),
+                    Contains("v.txt:2") && Contains("value 2: \"x\" is not a finite number"));
+  CHECK_THROWS_WITH(read("u1 1 nan\n"), Contains("v.txt:1") && Contains("not a finite number"));
+  CHECK_THROWS_WITH(read("u1 1 1e40\n"), Contains("not a finite number"));
+  CHECK_THROWS_WITH(read("3 2\nu1 1 2\nu2 3 4\n"),
+                    Contains("v.txt:1") && Contains("the header says 3 vectors; the file has 2"));
+  CHECK_THROWS_WITH(read("\n\n"), Contains("no vector"));
+  CHECK_THROWS_WITH(read_embeddings({dir.file("none.txt"), ""}, kGraphIds, 2),
+                    Contains("none.txt"));
+  CHECK_THROWS_WITH(
+      read_embeddings({dir.write("t.txt", "u1 1 2\n"), dir.write("i.txt", "u1\n")}, kGraphIds, 2),
+      Contains("train.embeddings_ids is for a .npy file"));
+}
+
+TEST_CASE("bad .npy files and ids files are refused with the reason", "[embeddings]") {
+  TempDir dir;
+  const std::vector<float> four = {1, 2, 3, 4};
+  const std::string good = dir.write("good.npy", npy_bytes("<f4", false, "(2, 2)", raw(four)));
+  const auto read = [&](const std::string& npy, const std::string& ids) {
+    return read_embeddings({npy, ids}, kGraphIds, 2);
+  };
+  CHECK_THROWS_WITH(read(good, ""), Contains("set train.embeddings_ids"));
+  CHECK_THROWS_WITH(read(good, dir.write("short.txt", "u1\n")),
+                    Contains("short.txt:1") && Contains("names 1 rows; ") && Contains("has 2"));
+  CHECK_THROWS_WITH(read(good, dir.write("long.txt", "u1\nu2\nitem-7\n")),
+                    Contains("long.txt:3") && Contains("names more rows than the 2"));
+  CHECK_THROWS_WITH(read(good, dir.write("twice.txt", "u1\nu1\n")),
+                    Contains("twice.txt:2") && Contains("at line 1"));
+  CHECK_THROWS_WITH(read(good, dir.write("stranger.txt", "u1\nzed\n")),
+                    Contains("stranger.txt:2") && Contains("\"zed\" is not in the graph"));
+  const std::string ids = dir.write("ids.txt", "u1\nu2\n");
+  CHECK_THROWS_WITH(
+      read(dir.write("cut.npy", npy_bytes("<f4", false, "(2, 2)", raw(four)).substr(0, 128 + 12)),
+           ids),
+      Contains("truncated") && Contains("needs 2 rows of 8 bytes, the file has 12 bytes of data"));
+  CHECK_THROWS_WITH(
+      read(dir.write("i8.npy", npy_bytes("<i8", false, "(2, 2)", std::string(32, '\0'))), ids),
+      Contains("'<i8'") && Contains("astype('float32')"));
+  CHECK_THROWS_WITH(read(dir.write("flat.npy", npy_bytes("<f4", false, "(4,)", raw(four))), ids),
+                    Contains("shape (4,)"));
+  CHECK_THROWS_WITH(read(dir.write("wide.npy", npy_bytes("<f4", false, "(1, 4)", raw(four))), ids),
+                    Contains("set train.dimension = 4"));
+  const std::vector<float> with_inf = {1, 2, 3, std::numeric_limits<float>::infinity()};
+  CHECK_THROWS_WITH(
+      read(dir.write("inf.npy", npy_bytes("<f4", false, "(2, 2)", raw(with_inf))), ids),
+      Contains("row 2 (node \"u2\"), value 2 is not a finite"));
+  CHECK_THROWS_WITH(read(dir.write("v9.npy", std::string("\x93NUMPY\x09\x00\x02\x00", 10)), ids),
+                    Contains("not a .npy file of version 1, 2 or 3"));
+}
