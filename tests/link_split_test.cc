@@ -434,3 +434,20 @@ TEST_CASE("a seed draws the split it has always drawn", "[eval]") {
   CHECK(directed == 15720137642768113694u);
   CHECK(small == 5197194213124101808u);
 }
+
+TEST_CASE("a split that takes the graph gives the split of a copy and frees the graph", "[eval]") {
+  wb::LinkSplitOptions options;
+  options.seed = 3;
+  options.validation_fraction = 0.1;
+  const wb::Graph graph = two_random_components(2000, 5000, 5);
+  const wb::LinkSplit copied = wb::split_for_link_prediction(graph, options);
+  wb::Graph taken = graph;
+  const wb::LinkSplit moved = wb::split_for_link_prediction(std::move(taken), options);
+  CHECK(hash_split(moved) == hash_split(copied));
+  CHECK(moved.train_graph.offsets == copied.train_graph.offsets);
+  CHECK(moved.train_graph.node_ids == graph.node_ids);
+  CHECK(copied.train_graph.node_ids == graph.node_ids);
+  CHECK(taken.node_ids.empty());  // NOLINT(bugprone-use-after-move): left empty by contract
+  CHECK(taken.targets.capacity() == 0);
+  CHECK(taken.offsets.capacity() == 0);
+}

@@ -131,7 +131,6 @@ Graph residual_graph(const Graph& graph, const std::vector<char>& removed_edge,
                      int64_t removed_count) {
   Graph residual;
   residual.directed = graph.directed;
-  residual.node_ids = graph.node_ids;
   residual.offsets.assign(graph.offsets.size(), 0);
   const int64_t kept_arcs = graph.num_arcs() - (graph.directed ? 1 : 2) * removed_count;
   residual.targets.reserve(static_cast<size_t>(kept_arcs));
@@ -311,9 +310,9 @@ std::vector<NodePair> validation_non_edges(const Graph& graph, const std::vector
   return to_pairs(candidates, 0, static_cast<size_t>(count));
 }
 
-}  // namespace
-
-LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& options) {
+// The split with a train_graph that has no node names yet: they are the
+// graph's, given last (copied or moved), when the split's scratch arrays are gone.
+LinkSplit split_without_names(const Graph& graph, const LinkSplitOptions& options) {
   if (!(options.test_fraction > 0.0 && options.test_fraction < 1.0)) {
     throw ConfigError("link split: test_fraction must be in (0, 1), got " +
                       std::to_string(options.test_fraction));
@@ -332,10 +331,12 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
       std::llround(options.test_fraction * static_cast<double>(edges.size()));
 
   Rng forest_rng(options.seed, kForestStream);
-  const std::vector<char> in_forest = random_spanning_forest(graph, edges, forest_rng);
   std::vector<int64_t> removable;
-  for (size_t e = 0; e < edges.size(); ++e) {
-    if (!in_forest[e]) removable.push_back(static_cast<int64_t>(e));
+  {
+    const std::vector<char> in_forest = random_spanning_forest(graph, edges, forest_rng);
+    for (size_t e = 0; e < edges.size(); ++e) {
+      if (!in_forest[e]) removable.push_back(static_cast<int64_t>(e));
+    }
   }
   split.removed = std::min(split.requested_removals, static_cast<int64_t>(removable.size()));
   if (split.removed == 0) {
@@ -384,11 +385,14 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
         static_cast<int64_t>(i) < split.removed ? split.test_edges : split.validation_edges;
     if (held_out.size() < scored_cap) held_out.push_back(edges[removable[i]]);
   }
+  // Its capacity is every edge outside the forest: on a large graph, more
+  // than the residual graph's arcs, which are built next.
+  std::vector<int64_t>().swap(removable);
   split.train_graph = residual_graph(graph, removed_edge, static_cast<int64_t>(removals));
   const auto validation_scored = static_cast<int64_t>(split.validation_edges.size());
 
   std::vector<int64_t> kept;
-  kept.reserve(edges.size() - removable.size());
+  kept.reserve(edges.size() - removals);
   for (size_t e = 0; e < edges.size(); ++e) {
     if (!removed_edge[e]) kept.push_back(static_cast<int64_t>(e));
   }
@@ -425,6 +429,21 @@ LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& 
         validation_non_edges(graph, non_edges, needed, static_cast<uint64_t>(validation_scored),
                              available, options.seed);
   }
+  return split;
+}
+
+}  // namespace
+
+LinkSplit split_for_link_prediction(const Graph& graph, const LinkSplitOptions& options) {
+  LinkSplit split = split_without_names(graph, options);
+  split.train_graph.node_ids = graph.node_ids;
+  return split;
+}
+
+LinkSplit split_for_link_prediction(Graph&& graph, const LinkSplitOptions& options) {
+  LinkSplit split = split_without_names(graph, options);
+  split.train_graph.node_ids = std::move(graph.node_ids);
+  graph = Graph{};
   return split;
 }
 

@@ -17,12 +17,12 @@ namespace {
 
 // One line per evaluation pair: "set u v label" with the original node ids, so
 // the exact split can be reused by other tools.
-std::string split_text(const Graph& graph, const LinkSplit& split) {
+std::string split_text(const std::vector<std::string>& node_ids, const LinkSplit& split) {
   std::string text = "# set\tu\tv\tlabel\n";
   auto add = [&](const char* set, const std::vector<NodePair>& pairs, int label) {
     for (const auto& pair : pairs) {
-      text += std::string(set) + "\t" + graph.node_ids[pair.u] + "\t" + graph.node_ids[pair.v] +
-              "\t" + std::to_string(label) + "\n";
+      text += std::string(set) + "\t" + node_ids[pair.u] + "\t" + node_ids[pair.v] + "\t" +
+              std::to_string(label) + "\n";
     }
   };
   add("test", split.test_edges, 1);
@@ -36,9 +36,9 @@ std::string split_text(const Graph& graph, const LinkSplit& split) {
 
 }  // namespace
 
-void export_run(const ExperimentConfig& config, const Graph& graph, const Walks& walks,
-                const Matrix& embeddings, const LinkSplit* split, const std::string& directory,
-                Recorder& recorder) {
+void export_run(const ExperimentConfig& config, const std::vector<std::string>& node_ids,
+                const Walks& walks, const Matrix& embeddings, const LinkSplit* split,
+                const std::string& directory, Recorder& recorder) {
   std::error_code ec;
   std::filesystem::create_directories(directory, ec);
   if (ec)
@@ -60,19 +60,19 @@ void export_run(const ExperimentConfig& config, const Graph& graph, const Walks&
       write_torch_tensor(path_of(artifact_files::kTorch), embeddings);
       record("embeddings_pt", path_of(artifact_files::kTorch));
     } else if (format == "word2vec") {
-      write_word2vec_text(path_of(artifact_files::kWord2vec), embeddings, graph.node_ids);
+      write_word2vec_text(path_of(artifact_files::kWord2vec), embeddings, node_ids);
       record("embeddings_word2vec", path_of(artifact_files::kWord2vec));
     } else if (format == "walks") {
-      write_walks_text(path_of(artifact_files::kWalks), walks, graph.node_ids);
+      write_walks_text(path_of(artifact_files::kWalks), walks, node_ids);
       record("walks", path_of(artifact_files::kWalks));
     }
   }
-  write_node_ids(path_of(artifact_files::kNodeIds), graph.node_ids);
+  write_node_ids(path_of(artifact_files::kNodeIds), node_ids);
   record("node_ids", path_of(artifact_files::kNodeIds));
   write_text_atomically(path_of(artifact_files::kConfig), to_toml(config));
   record("config", path_of(artifact_files::kConfig));
   if (split != nullptr) {
-    write_text_atomically(path_of(artifact_files::kSplit), split_text(graph, *split));
+    write_text_atomically(path_of(artifact_files::kSplit), split_text(node_ids, *split));
     record("split", path_of(artifact_files::kSplit));
   }
   for (const auto& [kind, path] : written) {

@@ -24,10 +24,10 @@ inline constexpr const char* kSplit = "split.tsv";
 inline constexpr const char* kWalks = "walks.txt";
 }  // namespace artifact_files
 
-// `split` may be null (no link prediction).
-void export_run(const ExperimentConfig& config, const Graph& graph, const Walks& walks,
-                const Matrix& embeddings, const LinkSplit* split, const std::string& directory,
-                Recorder& recorder);
+// `node_ids` names the embeddings' rows; `split` may be null (no link prediction).
+void export_run(const ExperimentConfig& config, const std::vector<std::string>& node_ids,
+                const Walks& walks, const Matrix& embeddings, const LinkSplit* split,
+                const std::string& directory, Recorder& recorder);
 
 // Removes the files export_run writes from a run that did not finish, and the
 // directory when that leaves it empty; a checkpoint for --resume stays.

@@ -129,7 +129,7 @@ void log_storage_plan(const PipelineHooks& hooks, const WalkStoragePlan& plan,
 
 // The walk phase: plans where the corpus goes, checks the tables and walks
 // fit, draws them and records what that cost.
-Walks draw_walks(const ExperimentConfig& config, const RunContext& context,
+Walks draw_walks(WalkSampler& sampler, const ExperimentConfig& config, const RunContext& context,
                  const Graph& train_graph, bool trainer_regenerates, Recorder& recorder,
                  RunOutcome& outcome, const PipelineHooks& hooks) {
   PhaseTimer walk_timer("walk", recorder, outcome, hooks);
@@ -152,11 +152,10 @@ Walks draw_walks(const ExperimentConfig& config, const RunContext& context,
     check_host_table_memory(train_graph.num_nodes(), config.train.dimension,
                             storage.in_memory() ? storage.bytes : 0.0, usable_memory_bytes());
   }
-  auto sampler = make_walk_sampler(config.walk.sampler);
-  Walks walks = generate_walks(*sampler, train_graph, walk_options, storage, hooks.progress);
+  Walks walks = generate_walks(sampler, train_graph, walk_options, storage, hooks.progress);
   const double walk_seconds = walk_timer.stop();
   recorder.score("walk/steps_per_second", static_cast<double>(walks.steps()) / walk_seconds);
-  recorder.score("walk/table_memory_mib", static_cast<double>(sampler->memory_bytes()) / (1 << 20));
+  recorder.score("walk/table_memory_mib", static_cast<double>(sampler.memory_bytes()) / (1 << 20));
   recorder.score("walk/corpus_mib", storage.bytes / (1 << 20));
   recorder.score("walk/corpus_in_file", walks.in_file() ? 1 : 0);
   recorder.score("walk/corpus_regenerated", walks.regenerated() ? 1 : 0);
@@ -220,8 +219,8 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     }
     split_options.seed = static_cast<uint64_t>(config.eval.split_seed);
     split_options.max_scored_edges = config.eval.max_test_edges;
-    split = split_for_link_prediction(graph, split_options);
-    check_link_prediction_memory(split, graph.num_nodes(), config.train.dimension,
+    split = split_for_link_prediction(std::move(graph), split_options);
+    check_link_prediction_memory(split, split.train_graph.num_nodes(), config.train.dimension,
                                  usable_memory_bytes());
     recorder.score("split/test_edges", static_cast<double>(split.test_edges.size()));
     std::string held = std::to_string(split.removed) + " held-out edges";
@@ -234,7 +233,6 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
     }
     log_line(hooks, "split: " + held + ", training on the residual graph");
   }
-  const Graph& train_graph = link_prediction ? split.train_graph : graph;
   // Labels are read before any walk, so a bad file fails in seconds.
   const bool node_classification = config.eval.task == "node_classification";
   NodeLabels labels;
@@ -245,6 +243,9 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
                         std::to_string(labels.label_names.size()) + " labels" +
                         (labels.multi_label() ? " (multi-label)" : ""));
   }
+  // A split took the graph: past it only the residual graph is walked, and
+  // it holds the node names.
+  const Graph& train_graph = link_prediction ? split.train_graph : graph;
   preprocess.stop();
   progress.throw_if_stopping();
 
@@ -262,9 +263,13 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
                              std::find(formats.begin(), formats.end(), "walks") != formats.end();
 
   train_options.node_ids = &train_graph.node_ids;
+  // Regenerated walks are drawn again from the sampler as they are trained:
+  // it lives as long as they do.
+  std::unique_ptr<WalkSampler> sampler;
   Walks walks;
   if (trainer->needs_walks()) {
-    walks = draw_walks(config, context, train_graph,
+    sampler = make_walk_sampler(config.walk.sampler);
+    walks = draw_walks(*sampler, config, context, train_graph,
                        trainer->reads_regenerated_walks(train_options) && !exports_walks, recorder,
                        outcome, hooks);
   }
@@ -317,7 +322,7 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
 
   if (!context.artifact_directory.empty()) {
     PhaseTimer export_timer("export", recorder, outcome, hooks);
-    export_run(config, graph, walks, embeddings, link_prediction ? &split : nullptr,
+    export_run(config, train_graph.node_ids, walks, embeddings, link_prediction ? &split : nullptr,
                context.artifact_directory, recorder);
     export_timer.stop();
   }
