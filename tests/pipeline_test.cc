@@ -231,6 +231,52 @@ formats = ["npy", "word2vec"]
   REQUIRE(refused.scores.count("link/hadamard/roc_auc") == 0);
 }
 
+TEST_CASE("vectors trained elsewhere are scored for node classification as the run's own",
+          "[pipeline][embeddings]") {
+  // Two communities of 20 nodes (ring plus chords inside, a few bridges),
+  // labelled by community, with ids that are not row numbers.
+  test::TempDir dir;
+  std::string edges;
+  std::string labels;
+  for (int community = 0; community < 2; ++community) {
+    for (int i = 0; i < 20; ++i) {
+      const std::string node = "c" + std::to_string(community) + "-n" + std::to_string(i);
+      for (int step : {1, 3, 7}) {
+        edges +=
+            node + " c" + std::to_string(community) + "-n" + std::to_string((i + step) % 20) + "\n";
+      }
+      labels += node + " group" + std::to_string(community) + "\n";
+    }
+  }
+  edges += "c0-n0 c1-n0\nc0-n5 c1-n9\n";
+  const std::string text = "[experiment]\ndevice = \"cpu\"\nthreads = 2\n[graph]\npath = \"" +
+                           dir.write("edges.txt", edges) +
+                           "\"\n[walk]\nwalks_per_node = 10\nwalk_length = 20\n"
+                           "[train]\ntrainer = \"fused\"\ndimension = 16\nepochs = 10\n"
+                           "[eval]\ntask = \"node_classification\"\nlabels = \"" +
+                           dir.write("labels.txt", labels) +
+                           "\"\nrepeats = 3\n[export]\nformats = [\"npy\"]\n";
+  RunContext context;
+  context.threads = 2;
+  context.artifact_directory = dir.file("trained");
+  MemoryRecorder trained;
+  run_pipeline(parse_experiment_config(text, "n.toml"), context, trained, {});
+  REQUIRE(trained.scores.at("node/micro_f1") > 0.8);  // the communities are easy to tell apart
+
+  context.artifact_directory = dir.file("external");
+  MemoryRecorder external;
+  run_pipeline(parse_experiment_config(
+                   text, "n.toml",
+                   {"train.trainer=\"external\"",
+                    "train.embeddings=\"" + dir.file("trained/embeddings.npy") + "\"",
+                    "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\""}),
+               context, external, {});
+  for (const char* key : {"node/macro_f1", "node/micro_f1", "node/macro_f1_std"}) {
+    INFO(key);
+    REQUIRE(external.scores.at(key) == trained.scores.at(key));
+  }
+}
+
 TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",
           "[pipeline][dataset]") {
   const std::string path = test::datasets_dir() + "/facebook/facebook_combined.txt";
