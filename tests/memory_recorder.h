@@ -20,10 +20,20 @@ class MemoryRecorder : public Recorder {
   void artifact(const std::string& kind, const std::string& path, int64_t bytes) override {
     artifacts[kind] = bytes;
   }
+  void input(const std::string& role, const std::string& path, int64_t bytes,
+             const std::string& sha256) override {
+    inputs[role] = {path, bytes, sha256};
+  }
+  struct Input {
+    std::string path;
+    int64_t bytes;
+    std::string sha256;
+  };
   std::map<std::string, std::vector<std::pair<int64_t, double>>> metrics;
   std::map<std::string, double> timings;
   std::map<std::string, double> scores;
   std::map<std::string, int64_t> artifacts;  // kind -> bytes
+  std::map<std::string, Input> inputs;       // role -> file
 };
 
 }  // namespace wb::test

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "config/experiment_config.h"
+#include "io/file_digest.h"
 #include "memory_recorder.h"
 #include "test_support.h"
 
@@ -57,6 +58,7 @@ log_every = 10
     REQUIRE(recorder.artifacts[kind] > 0);
   }
   REQUIRE(recorder.artifacts["embeddings_npy"] == 128 + 750 * 32 * 4);
+  REQUIRE(recorder.inputs.empty());  // a generated graph: its params say what it was
 }
 
 TEST_CASE("eval.heuristics picks the graph heuristics a run scores", "[pipeline]") {
@@ -275,6 +277,33 @@ TEST_CASE("vectors trained elsewhere are scored for node classification as the r
     INFO(key);
     REQUIRE(external.scores.at(key) == trained.scores.at(key));
   }
+  // Each run names the files it read by content, as `sha256sum` would.
+  REQUIRE(trained.inputs.size() == 2);
+  REQUIRE(trained.inputs.at("graph").sha256 == digest_file(dir.file("edges.txt")).sha256);
+  REQUIRE(trained.inputs.at("graph").bytes == static_cast<int64_t>(edges.size()));
+  REQUIRE(trained.inputs.at("labels").sha256 == digest_file(dir.file("labels.txt")).sha256);
+  REQUIRE(external.inputs.size() == 4);
+  REQUIRE(external.inputs.at("graph").sha256 == trained.inputs.at("graph").sha256);
+  REQUIRE(external.inputs.at("embeddings").path == dir.file("trained/embeddings.npy"));
+  REQUIRE(external.inputs.at("embeddings").sha256 ==
+          digest_file(dir.file("trained/embeddings.npy")).sha256);
+  REQUIRE(external.inputs.at("embeddings_ids").sha256 ==
+          digest_file(dir.file("trained/node_ids.txt")).sha256);
+
+  // Resumed against a graph file that changed, the run stops before reading it.
+  context.resumed_inputs = {{"graph", std::string(64, '0')}};
+  MemoryRecorder resumed;
+  REQUIRE_THROWS_WITH(
+      run_pipeline(parse_experiment_config(text, "n.toml"), context, resumed, {}),
+      Catch::Contains("edges.txt") &&
+          Catch::Contains("the graph file changed since this run started (sha256 000000000000"));
+  REQUIRE(resumed.scores.empty());
+  REQUIRE(resumed.inputs.empty());
+  context.resumed_inputs = {{"graph", trained.inputs.at("graph").sha256},
+                            {"labels", trained.inputs.at("labels").sha256}};
+  MemoryRecorder unchanged;
+  run_pipeline(parse_experiment_config(text, "n.toml"), context, unchanged, {});
+  REQUIRE(unchanged.scores.count("node/micro_f1") == 1);
 }
 
 TEST_CASE("node2vec on SNAP Facebook reaches the paper's link-prediction AUC",

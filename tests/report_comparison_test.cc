@@ -1,6 +1,7 @@
 // The numbers of the CPU-versus-GPU report, from runs recorded through the
 // store by hand (no training): grouping into variants, medians, speed-ups,
 // the comparability check, finding reusable runs, and the exact tables.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
@@ -28,6 +29,7 @@ struct HandMadeRun {
   std::map<std::string, double> scores;
   std::vector<double> loss;
   std::map<std::string, std::string> changed_params;
+  std::map<std::string, std::pair<std::string, std::string>> inputs;  // role -> path, sha256
 };
 
 int64_t record(RunStore& store, const HandMadeRun& run) {
@@ -51,6 +53,7 @@ int64_t record(RunStore& store, const HandMadeRun& run) {
   const int64_t id = store.begin_run(start);
   auto recorder = store.recorder(id);
   for (const auto& [phase, seconds] : run.timings) recorder->timing(phase, seconds);
+  for (const auto& [role, file] : run.inputs) recorder->input(role, file.first, 100, file.second);
   for (const auto& [key, value] : run.scores) recorder->score(key, value);
   for (size_t i = 0; i < run.loss.size(); ++i) {
     recorder->metric("train/loss", static_cast<int64_t>(i) * 10, run.loss[i]);
@@ -219,6 +222,48 @@ TEST_CASE("runs of different graphs or settings are not comparable", "[report]")
                  compare_runs(details(store, {a, failed}));
                }),
                Contains("run " + std::to_string(failed) + " is failed"));
+}
+
+TEST_CASE("runs read the same graph when its content is the same, wherever it lies", "[report]") {
+  test::TempDir dir;
+  RunStore store(dir.file("runs/workbench.db"));
+  const std::string facebook(64, 'f');
+  const auto on_file = [](const std::string& device, const std::string& path,
+                          const std::string& sha256) {
+    HandMadeRun run = timed(device, "off", 2.0, 10.0, 0.9, 1e6);
+    run.changed_params["graph.generator"] = "";
+    run.changed_params["graph.path"] = path;
+    run.inputs["graph"] = {path, sha256};
+    return run;
+  };
+  const int64_t here = record(store, on_file("cpu", "/work/data/facebook.txt", facebook));
+  // A GPU machine's copy of the same file.
+  const int64_t there = record(store, on_file("cuda", "/gpu/data/facebook.txt", facebook));
+  const RunComparison comparison = compare_runs(details(store, {here, there}));
+  REQUIRE(comparison.variants.size() == 2);
+  const auto& settings = comparison.settings;
+  REQUIRE(std::find(settings.begin(), settings.end(),
+                    std::pair<std::string, std::string>{"graph sha256", facebook}) !=
+          settings.end());
+
+  // The same path holding other data, or another file.
+  const int64_t changed =
+      record(store, on_file("cuda", "/work/data/facebook.txt", std::string(64, 'a')));
+  REQUIRE_THAT(error_of([&] {
+                 compare_runs(details(store, {here, changed}));
+               }),
+               Contains("run " + std::to_string(here) + " and run " + std::to_string(changed) +
+                        " are not comparable: they read different graph files") &&
+                   Contains("(sha256 ffffffffffff...) in run " + std::to_string(here)) &&
+                   Contains("(sha256 aaaaaaaaaaaa...) in run " + std::to_string(changed)));
+  // Runs recorded before inputs were: their paths must agree.
+  HandMadeRun unrecorded = on_file("cuda", "/gpu/data/facebook.txt", "");
+  unrecorded.inputs.clear();
+  const int64_t old = record(store, unrecorded);
+  REQUIRE_THAT(error_of([&] {
+                 compare_runs(details(store, {here, old}));
+               }),
+               Contains("graph.path is /work/data/facebook.txt in run " + std::to_string(here)));
 }
 
 TEST_CASE("the speed-up baseline is the CPU reference variant when there is one", "[report]") {

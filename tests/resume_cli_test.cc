@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/run_store.h"
+#include "store/sqlite_handle.h"
 #include "test_support.h"
 
 using namespace wb;
@@ -133,4 +134,46 @@ TEST_CASE("run with --resume refuses what it cannot resume", "[cli][resume][bad-
   const auto neither = run_workbench("run --store " + store_path);
   REQUIRE(neither.exit_code != 0);
   REQUIRE_THAT(neither.output, Contains("--resume RUN_ID"));
+}
+
+TEST_CASE("a run is not resumed on a graph file that changed since it started",
+          "[cli][resume][bad-input]") {
+  test::TempDir dir;
+  std::string edges;
+  for (int i = 0; i < 60; ++i) {
+    edges += "n" + std::to_string(i) + " n" + std::to_string((i + 1) % 60) + "\n";
+    edges += "n" + std::to_string(i) + " n" + std::to_string((i + 7) % 60) + "\n";
+  }
+  const std::string graph = dir.write("graph.txt", edges);
+  const std::string experiment = dir.write(
+      "file.toml", "[experiment]\nname = \"from-file\"\nthreads = 2\n[graph]\npath = \"" + graph +
+                       "\"\n[walk]\nwalks_per_node = 2\nwalk_length = 10\n[train]\ntrainer = "
+                       "\"fused\"\ndimension = 8\n[eval]\noperators = [\"hadamard\"]\n");
+  const auto store_path = dir.file("runs/workbench.db");
+  const auto first = run_workbench("run " + experiment + " -q --store " + store_path);
+  INFO(first.output);
+  REQUIRE(first.exit_code == 0);
+  const std::string recorded = RunStore(store_path).find_run(1)->inputs.at(0).sha256;
+  // As if it had failed part way: a failed run may be resumed.
+  {
+    Database db(store_path);
+    db.exec("UPDATE runs SET status = 'failed' WHERE id = 1");
+  }
+  dir.write("graph.txt", edges + "n0 n30\n");
+  const auto changed = run_workbench("run --resume 1 --store " + store_path);
+  INFO(changed.output);
+  REQUIRE(changed.exit_code != 0);
+  REQUIRE_THAT(changed.output, Contains("graph.txt") &&
+                                   Contains("the graph file changed since this run started") &&
+                                   Contains("sha256 " + recorded.substr(0, 12)));
+  {
+    const auto run = RunStore(store_path).find_run(1);
+    REQUIRE(run->summary.status == "failed");
+    REQUIRE(run->inputs.at(0).sha256 == recorded);  // the old reading stays
+  }
+  dir.write("graph.txt", edges);
+  const auto same = run_workbench("run --resume 1 -q --store " + store_path);
+  INFO(same.output);
+  REQUIRE(same.exit_code == 0);
+  REQUIRE(RunStore(store_path).find_run(1)->summary.status == "finished");
 }

@@ -25,15 +25,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
+const std::string kGraphSha256 = "9f5b8d5fba8a0d3bcd1ca1e7c4ad0a6b8cbd5f8ef1c4b5a3e1b0b2c4d6e8f0a1";
+
 // A store holding three finished runs: two of sweep "pq" and one plain run.
 class RecordedRuns {
  public:
   RecordedRuns() : store_path_(dir_.file("runs/workbench.db")) {
     wb::RunStore store(store_path_);
     const int64_t sweep = store.ensure_sweep("pq", "", "link/dot/roc_auc", "maximize");
-    plain_ = record(store, "64", "1", 0.5, 0, "");
-    small_ = record(store, "64", "0.5", 0.75, sweep, "p=0.5");
-    large_ = record(store, "128", "0.5", 0.875, sweep, "p=0.5,d=128");
+    plain_ = record(store, "64", "1", 0.5, 0, "", std::string(64, 'e'));
+    small_ = record(store, "64", "0.5", 0.75, sweep, "p=0.5", kGraphSha256);
+    large_ = record(store, "128", "0.5", 0.875, sweep, "p=0.5,d=128", kGraphSha256);
   }
 
   std::string store() const { return " --store " + store_path_; }
@@ -45,7 +47,8 @@ class RecordedRuns {
 
  private:
   static int64_t record(wb::RunStore& store, const std::string& dimension, const std::string& p,
-                        double auc, int64_t sweep_id, const std::string& trial_key) {
+                        double auc, int64_t sweep_id, const std::string& trial_key,
+                        const std::string& graph_sha256) {
     wb::RunStart start;
     start.experiment = "karate";
     start.params = {{"train.dimension", dimension}, {"walk.p", p}, {"walk.q", "1"}};
@@ -58,6 +61,7 @@ class RecordedRuns {
     recorder->score("link/dot/roc_auc", auc);
     recorder->timing("walk", 0.5);
     recorder->timing("train", 2.0);
+    recorder->input("graph", "data/karate.txt", 339, graph_sha256);
     recorder->flush();
     store.finish_run(id, wb::RunStatus::kFinished);
     return id;
@@ -134,12 +138,17 @@ TEST_CASE("runs compare shows only the params that differ, then scores and timin
   CHECK_THAT(result.output,
              Contains("walk") && Contains("2.000") && Contains("total") && Contains("2.500"));
   CHECK_THAT(result.output, Contains("status") && Contains("finished") && Contains("seed"));
+  CHECK_THAT(result.output, Contains("inputs (sha256; the same files)") && Contains("  graph  ") &&
+                                Contains(kGraphSha256.substr(0, 12)) &&
+                                !Contains(kGraphSha256.substr(0, 13)));
 
   const auto three = run_workbench("runs compare " + std::to_string(runs.plain()) + " " +
                                    std::to_string(runs.small()) + " " +
                                    std::to_string(runs.large()) + runs.store());
   CHECK(three.exit_code == 0);
   CHECK_THAT(three.output, Contains("params (2 differ, 1 equal and not shown)"));
+  CHECK_THAT(three.output, Contains("inputs (sha256; the runs read DIFFERENT data)") &&
+                               Contains("graph (differs)") && Contains("eeeeeeeeeeee"));
 
   const auto missing =
       run_workbench("runs compare " + std::to_string(runs.small()) + " 999" + runs.store());
@@ -168,11 +177,11 @@ TEST_CASE("runs export writes CSV and JSON rows, oldest first", "[cli]") {
     CHECK(header ==
           "id,experiment,sweep,status,device,seed,started_at,ended_at,seconds,"
           "params.train.dimension,params.walk.p,params.walk.q,scores.link/dot/roc_auc,"
-          "timings.walk,timings.train,timings.total");
+          "timings.walk,timings.train,timings.total,inputs.graph");
     CHECK_THAT(first, StartsWith(std::to_string(runs.small()) + ",karate,pq,finished,cpu,7,"));
-    CHECK_THAT(first, EndsWith(",64,0.5,1,0.75,0.5,2,2.5"));
+    CHECK_THAT(first, EndsWith(",64,0.5,1,0.75,0.5,2,2.5," + kGraphSha256));
     CHECK_THAT(second, StartsWith(std::to_string(runs.large()) + ",karate,pq,finished,cpu,7,"));
-    CHECK_THAT(second, EndsWith(",128,0.5,1,0.875,0.5,2,2.5"));
+    CHECK_THAT(second, EndsWith(",128,0.5,1,0.875,0.5,2,2.5," + kGraphSha256));
   }
   SECTION("json to standard output") {
     const auto result = run_workbench("runs export --format json" + runs.store());
@@ -185,7 +194,8 @@ TEST_CASE("runs export writes CSV and JSON rows, oldest first", "[cli]") {
     CHECK(count_of(result.output, "\"sweep\": \"pq\"") == 2);
     CHECK_THAT(result.output, Contains("\"params.train.dimension\": 128, \"params.walk.p\": 0.5"));
     CHECK_THAT(result.output, Contains("\"scores.link/dot/roc_auc\": 0.875"));
-    CHECK_THAT(result.output, Contains("\"timings.total\": 2.5}"));
+    CHECK_THAT(result.output,
+               Contains("\"timings.total\": 2.5, \"inputs.graph\": \"" + kGraphSha256 + "\"}"));
   }
   SECTION("an unknown format is refused") {
     const auto result = run_workbench("runs export --format xml" + runs.store());

@@ -40,6 +40,7 @@ int64_t record_finished(wb::RunStore& store, const wb::RunStart& start, double a
   recorder->timing("train", 3.5);
   recorder->score("link/hadamard/roc_auc", auc);
   recorder->artifact("embeddings_npy", "/gpu/runs/artifacts/run-1/embeddings.npy", 1024);
+  recorder->input("graph", "/gpu/data/facebook_combined.txt", 854362, std::string(64, 'f'));
   recorder->flush();
   store.finish_run(id, wb::RunStatus::kFinished);
   store.add_tag(id, "gpu");
@@ -105,6 +106,10 @@ TEST_CASE("imported runs keep every record under new ids, once", "[store]") {
     CHECK(ours.params == theirs.params);
     CHECK(ours.timings == theirs.timings);
     CHECK(ours.artifacts == theirs.artifacts);
+    REQUIRE(ours.inputs.size() == 1);
+    CHECK(ours.inputs[0].sha256 == theirs.inputs[0].sha256);
+    CHECK(ours.inputs[0].path == "/gpu/data/facebook_combined.txt");
+    CHECK(ours.inputs[0].bytes == 854362);
     REQUIRE(ours.metrics.at("train/loss").size() == 2);
     CHECK(ours.metrics.at("train/loss")[1].value == 2.5);
     auto environment = theirs.environment;

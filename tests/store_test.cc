@@ -126,7 +126,11 @@ TEST_CASE("a run round trips through begin_run, the recorder and finish_run", "[
     recorder->score("node/micro_f1", 0.5);
     recorder->score("node/micro_f1", 0.625);  // a score recorded again replaces the first
     recorder->artifact("embeddings", "out/karate.emb", 12345);
+    recorder->input("labels", "data/karate.labels", 90, std::string(64, 'b'));
+    recorder->input("graph", "data/old.txt", 10, std::string(64, 'c'));
     recorder->flush();
+    // A resumed run reads its inputs again: the role keeps its latest reading.
+    recorder->input("graph", "data/karate.txt", 400, std::string(64, 'a'));
     recorder->metric("train/loss", 30, 0.0625);  // written by the destructor
   }
   store.finish_run(id, wb::RunStatus::kFinished);
@@ -179,6 +183,13 @@ TEST_CASE("a run round trips through begin_run, the recorder and finish_run", "[
   REQUIRE(run.artifacts.size() == 1);
   CHECK(run.artifacts[0] ==
         std::make_tuple(std::string("embeddings"), std::string("out/karate.emb"), int64_t{12345}));
+  REQUIRE(run.inputs.size() == 2);  // by role
+  CHECK(run.inputs[0].role == "graph");
+  CHECK(run.inputs[0].path == "data/karate.txt");
+  CHECK(run.inputs[0].bytes == 400);
+  CHECK(run.inputs[0].sha256 == std::string(64, 'a'));
+  CHECK(run.inputs[1].role == "labels");
+  CHECK(run.inputs[1].sha256 == std::string(64, 'b'));
 
   const std::vector<wb::RunSummary> listed = store.list_runs();
   REQUIRE(listed.size() == 1);

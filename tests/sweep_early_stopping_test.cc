@@ -36,6 +36,9 @@ class MemoryRecorder : public Recorder {
   void timing(const std::string&, double) override { ++timings; }
   void score(const std::string&, double) override { ++scores; }
   void artifact(const std::string&, const std::string&, int64_t) override { ++artifacts; }
+  void input(const std::string&, const std::string&, int64_t, const std::string&) override {
+    ++inputs;
+  }
   void flush() override { ++flushes; }
   struct Point {
     std::string key;
@@ -43,7 +46,7 @@ class MemoryRecorder : public Recorder {
     double value;
   };
   std::vector<Point> metrics;
-  int timings = 0, scores = 0, artifacts = 0, flushes = 0;
+  int timings = 0, scores = 0, artifacts = 0, inputs = 0, flushes = 0;
 };
 
 }  // namespace
@@ -100,6 +103,7 @@ TEST_CASE("the early stopping recorder forwards everything, then prunes", "[swee
   recorder.timing("walk", 1.0);
   recorder.score("graph/nodes", 10);
   recorder.artifact("npy", "x.npy", 4);
+  recorder.input("graph", "g.txt", 6, "ab");
   recorder.flush();
   recorder.metric("train/loss", 20, 3.5);  // best so far 3.5 < median 4
   REQUIRE_THROWS_AS(recorder.metric("train/loss", 30, 3.5), TrialPruned);  // 3.5 > 3
@@ -110,5 +114,6 @@ TEST_CASE("the early stopping recorder forwards everything, then prunes", "[swee
   REQUIRE(inner.timings == 1);
   REQUIRE(inner.scores == 1);
   REQUIRE(inner.artifacts == 1);
+  REQUIRE(inner.inputs == 1);
   REQUIRE(inner.flushes == 1);
 }

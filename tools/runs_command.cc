@@ -94,6 +94,11 @@ int show_run(const std::string& store_path, const RunsArgs& args) {
   print_section("environment");
   for (const auto& [key, value] : run.environment)
     std::printf("  %-24s %s\n", key.c_str(), value.c_str());
+  print_section("inputs (sha256 of the bytes on disk)");
+  for (const RunInput& input : run.inputs) {
+    std::printf("  %-16s %s %12lld  %s\n", input.role.c_str(), input.sha256.c_str(),
+                static_cast<long long>(input.bytes), input.path.c_str());
+  }
   print_section("artifacts");
   for (const auto& [kind, path, bytes] : run.artifacts) {
     std::printf("  %-20s %10lld  %s\n", kind.c_str(), static_cast<long long>(bytes), path.c_str());

@@ -1,5 +1,6 @@
 // `workbench runs compare ID ID...`: runs side by side, showing only the
-// parameters that differ, then scores, timings and where each ran.
+// parameters that differ, then scores, timings, the data each read (by
+// content) and where each ran.
 #include <algorithm>
 #include <cstdio>
 #include <iterator>
@@ -15,6 +16,7 @@ namespace wb::cli {
 namespace {
 
 const std::string kParamsPrefix = "params.";
+const std::string kInputsPrefix = "inputs.";
 
 // One printed line: a section title (no values) or a field across the runs.
 struct Line {
@@ -61,6 +63,28 @@ void add_section(std::vector<Line>& lines, const RunTable& table, const std::str
   }
 }
 
+// The first 12 digits of each SHA-256 tell files apart; the title says
+// whether the runs read the same data.
+void add_input_section(std::vector<Line>& lines, const RunTable& table) {
+  const std::vector<size_t> inputs = columns_with(table, kInputsPrefix);
+  if (inputs.empty()) return;
+  const bool differ =
+      std::any_of(inputs.begin(), inputs.end(), [&](size_t c) { return table.differs(c); });
+  lines.push_back(
+      {differ ? "inputs (sha256; the runs read DIFFERENT data)" : "inputs (sha256; the same files)",
+       {},
+       true});
+  for (size_t column : inputs) {
+    Line line =
+        field_line(table, column, table.columns[column].substr(kInputsPrefix.size()), nullptr);
+    for (std::string& value : line.values) {
+      if (value.size() > 12) value.resize(12);
+    }
+    if (table.differs(column)) line.label += " (differs)";
+    lines.push_back(line);
+  }
+}
+
 std::vector<Line> comparison_lines(const RunTable& table, const std::vector<int64_t>& ids) {
   std::vector<Line> lines;
   Line header{"", {}, false};
@@ -77,6 +101,7 @@ std::vector<Line> comparison_lines(const RunTable& table, const std::vector<int6
               differing, kParamsPrefix, nullptr);
   add_section(lines, table, "scores", columns_with(table, "scores."), "scores.", "%.4f");
   add_section(lines, table, "timings (s)", columns_with(table, "timings."), "timings.", "%.3f");
+  add_input_section(lines, table);
   lines.push_back({"run", {}, true});
   for (const char* field : {"experiment", "sweep", "status", "device", "seed"}) {
     lines.push_back(field_line(table, table.column(field), field, nullptr));

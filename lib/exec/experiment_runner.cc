@@ -81,6 +81,11 @@ RunResult execute_run(RunStore& store, const RunRequest& request, const Pipeline
     store.resume_run(request.resume_run_id);
     result.run_id = request.resume_run_id;
     result.context.resume = true;
+    if (const auto before = store.find_run(result.run_id)) {
+      for (const RunInput& input : before->inputs) {
+        result.context.resumed_inputs[input.role] = input.sha256;
+      }
+    }
   } else if (request.sweep_id == 0) {
     result.run_id = store.begin_run(start);
   } else {

@@ -1,6 +1,7 @@
 #include "report/run_comparison.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -40,11 +41,46 @@ std::map<std::string, std::string> compared_settings(const RunDetails& run) {
   return settings;
 }
 
-std::string code_version(const RunDetails& run) {
-  return run.git_commit.substr(0, 10) + (run.git_dirty ? "+dirty" : "");
+// The settings that name an input file, by the role the file is recorded in.
+const std::map<std::string, std::string>& input_role_of_setting() {
+  static const std::map<std::string, std::string> roles = {
+      {"graph.path", "graph"},
+      {"eval.labels", "labels"},
+      {"train.embeddings", "embeddings"},
+      {"train.embeddings_ids", "embeddings_ids"}};
+  return roles;
+}
+
+const RunInput* input_of(const RunDetails& run, const std::string& role) {
+  for (const RunInput& input : run.inputs) {
+    if (input.role == role) return &input;
+  }
+  return nullptr;
 }
 
 std::string run_name(const RunDetails& run) { return "run " + std::to_string(run.summary.id); }
+
+// Where both runs recorded the file a setting names, its content decides, not
+// its path: the same data may live elsewhere on a GPU machine, and a file may
+// change under one path. Returns false when the setting is not such a file.
+bool check_same_input(const std::string& key, const RunDetails& a, const RunDetails& b) {
+  const auto role = input_role_of_setting().find(key);
+  if (role == input_role_of_setting().end()) return false;
+  const RunInput* input_a = input_of(a, role->second);
+  const RunInput* input_b = input_of(b, role->second);
+  if (input_a == nullptr || input_b == nullptr) return false;
+  if (input_a->sha256 != input_b->sha256) {
+    throw Error(run_name(a) + " and " + run_name(b) + " are not comparable: they read different " +
+                role->second + " files, " + input_a->path + " (sha256 " +
+                input_a->sha256.substr(0, 12) + "...) in " + run_name(a) + " but " + input_b->path +
+                " (sha256 " + input_b->sha256.substr(0, 12) + "...) in " + run_name(b));
+  }
+  return true;
+}
+
+std::string code_version(const RunDetails& run) {
+  return run.git_commit.substr(0, 10) + (run.git_dirty ? "+dirty" : "");
+}
 
 std::vector<std::string> ordered_phases(const std::vector<RunDetails>& runs) {
   std::set<std::string> recorded;
@@ -150,6 +186,7 @@ void check_comparable(const std::vector<RunDetails>& runs) {
     for (const auto& entry : reference) keys.insert(entry.first);
     for (const auto& entry : settings) keys.insert(entry.first);
     for (const auto& key : keys) {
+      if (check_same_input(key, first, runs[i])) continue;
       const auto a = reference.find(key), b = settings.find(key);
       const std::string value_a = a == reference.end() ? "(not set)" : a->second;
       const std::string value_b = b == settings.end() ? "(not set)" : b->second;
@@ -195,6 +232,9 @@ RunComparison compare_runs(const std::vector<RunDetails>& runs) {
     result.total_speedup = speedup(baseline.total_seconds, result.total_seconds);
   }
   for (const auto& entry : compared_settings(runs.front())) comparison.settings.push_back(entry);
+  for (const RunInput& input : runs.front().inputs) {
+    comparison.settings.emplace_back(input.role + " sha256", input.sha256);
+  }
   return comparison;
 }
 

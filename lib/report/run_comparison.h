@@ -60,14 +60,19 @@ struct RunComparison {
   // Index into variants of the reference for speed-ups: CPU / torch / FP32
   // when present, else the first CPU variant, else the first one.
   size_t baseline = 0;
-  // The compared settings (graph, walk, train, eval), equal in every run.
+  // The compared settings (graph, walk, train, eval), equal in every run,
+  // as the first run recorded them, then "graph sha256" and the like.
   std::vector<std::pair<std::string, std::string>> settings;
   std::vector<RunEnvironment> environments;  // one per run
 };
 
 // Throws wb::Error when `runs` is empty, when a run is not finished, or when
 // two runs differ in a graph, walk, train or eval setting other than the
-// variant keys (the message names the key, both values and both runs).
+// variant keys (the message names the key, both values and both runs). A file
+// setting (graph.path, eval.labels, train.embeddings, train.embeddings_ids)
+// is compared by the SHA-256 both runs recorded of it where they did: the
+// same data under another path is comparable, another file under one path
+// is not.
 void check_comparable(const std::vector<RunDetails>& runs);
 
 // check_comparable, then the summary.

@@ -20,6 +20,9 @@ struct RunContext {
   // Continue from artifact_directory/checkpoint.bin when it exists (a
   // resumed run); checkpoints are written there either way.
   bool resume = false;
+  // For a resumed run, the SHA-256 of each file it read before, by role: a
+  // file that changed since is refused, its checkpoint being of other data.
+  std::map<std::string, std::string> resumed_inputs;
 };
 
 struct PipelineHooks {

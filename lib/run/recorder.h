@@ -17,6 +17,11 @@ class Recorder {
   virtual void score(const std::string& key, double value) = 0;
   // A file the run wrote.
   virtual void artifact(const std::string& kind, const std::string& path, int64_t bytes) = 0;
+  // A file the run read, in the role it played ("graph", "labels",
+  // "embeddings", "embeddings_ids"), named by the SHA-256 of its bytes.
+  // Recording a role again replaces it.
+  virtual void input(const std::string& role, const std::string& path, int64_t bytes,
+                     const std::string& sha256) = 0;
   // Makes everything recorded so far durable.
   virtual void flush() {}
 };

@@ -24,6 +24,7 @@ constexpr std::pair<const char*, const char*> kRunChildTables[] = {
     {"environment", "key, value"},
     {"artifacts", "kind, path, bytes"},
     {"tags", "tag"},
+    {"inputs", "role, path, bytes, sha256"},
 };
 
 // "file:" URI of `path`, which SQLite reads percent-decoded.

@@ -169,6 +169,14 @@ void load_details(Database& db, int64_t run_id, RunDetails& details) {
     details.artifacts.emplace_back(artifacts.column_text(0), artifacts.column_text(1),
                                    artifacts.column_int64(2));
   }
+
+  Statement inputs(db,
+                   "SELECT role, path, bytes, sha256 FROM inputs WHERE run_id = ?1 ORDER BY role");
+  inputs.bind_int64(1, run_id);
+  while (inputs.step()) {
+    details.inputs.push_back({inputs.column_text(0), inputs.column_text(1), inputs.column_int64(2),
+                              inputs.column_text(3)});
+  }
 }
 
 }  // namespace wb

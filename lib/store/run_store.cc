@@ -28,7 +28,7 @@ constexpr const char* kDeleteRunChildRows[] = {
     "DELETE FROM params WHERE run_id = ?1",      "DELETE FROM metrics WHERE run_id = ?1",
     "DELETE FROM timings WHERE run_id = ?1",     "DELETE FROM scores WHERE run_id = ?1",
     "DELETE FROM environment WHERE run_id = ?1", "DELETE FROM artifacts WHERE run_id = ?1",
-    "DELETE FROM tags WHERE run_id = ?1",
+    "DELETE FROM tags WHERE run_id = ?1",        "DELETE FROM inputs WHERE run_id = ?1",
 };
 
 // The stored status of a run; throws Error naming the store for an unknown id.

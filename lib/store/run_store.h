@@ -70,6 +70,14 @@ struct MetricPoint {
   double value;
 };
 
+// A file a run read (see Recorder::input).
+struct RunInput {
+  std::string role;  // "graph", "labels", "embeddings", "embeddings_ids"
+  std::string path;
+  int64_t bytes = 0;
+  std::string sha256;
+};
+
 // Everything stored about one run. Lists keep the order they were recorded in.
 struct RunDetails {
   RunSummary summary;
@@ -86,6 +94,7 @@ struct RunDetails {
   std::map<std::string, std::vector<MetricPoint>> metrics;  // each series sorted by step
   std::vector<std::pair<std::string, double>> timings;      // phase, seconds
   std::vector<std::tuple<std::string, std::string, int64_t>> artifacts;  // kind, path, bytes
+  std::vector<RunInput> inputs;                                          // by role
 
   // The value of param `key` ("walk.p"), or `missing` when the run has none.
   std::string param(const std::string& key, const std::string& missing = "") const {

@@ -76,6 +76,7 @@ std::map<std::string, TableCell> row_cells(const RunDetails& run) {
     total += seconds;
   }
   if (!phases.empty()) cells["timings.total"] = number_cell(total);
+  for (const RunInput& input : run.inputs) cells["inputs." + input.role] = text_cell(input.sha256);
   return cells;
 }
 
@@ -148,7 +149,9 @@ RunTable build_run_table(const std::vector<RunDetails>& runs) {
   std::vector<std::string> params;
   std::vector<std::string> scores;  // sorted below
   std::vector<std::string> phases;
+  std::vector<std::string> inputs;
   for (const RunDetails& run : runs) {
+    for (const RunInput& input : run.inputs) remember(inputs, "inputs." + input.role);
     for (const auto& [key, value] : run.params) remember(params, "params." + key);
     for (const auto& [key, value] : run.summary.scores) remember(scores, "scores." + key);
     for (const auto& [phase, seconds] : run.timings) remember(phases, "timings." + phase);
@@ -157,7 +160,7 @@ RunTable build_run_table(const std::vector<RunDetails>& runs) {
   // A phase named "total" would collide with the sum; the sum wins.
   phases.erase(std::remove(phases.begin(), phases.end(), "timings.total"), phases.end());
   if (!phases.empty()) phases.push_back("timings.total");
-  for (const auto* group : {&params, &scores, &phases}) {
+  for (const auto* group : {&params, &scores, &phases, &inputs}) {
     table.columns.insert(table.columns.end(), group->begin(), group->end());
   }
   for (const RunDetails& run : runs) {

@@ -1,7 +1,8 @@
 #pragma once
 // Runs laid out as a table, one row per run and one column per field:
 // id, experiment, sweep, status, device, seed, started_at, ended_at, seconds,
-// then params.*, scores.* and timings.* (each phase, then total). Both
+// then params.*, scores.*, timings.* (each phase, then total) and inputs.*
+// (the SHA-256 of each file the run read, by role). Both
 // `workbench runs compare` (which shows it transposed) and `runs export` use it;
 // the writers take any std::ostream, so every format is testable.
 #include <ostream>

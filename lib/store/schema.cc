@@ -122,9 +122,23 @@ ALTER TABLE runs ADD COLUMN trial_key TEXT NOT NULL DEFAULT ''
 CREATE INDEX runs_by_trial ON runs(sweep_id, trial_key);
 )sql";
 
+// Version 3: the files each run read, named by content, so that two runs
+// can be told to have seen the same data (or not) and a resumed run can
+// refuse a graph that changed under its checkpoint.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE inputs (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  role TEXT NOT NULL,           -- 'graph', 'labels', 'embeddings', 'embeddings_ids'
+  path TEXT NOT NULL,           -- the file as the config named it
+  bytes INTEGER NOT NULL,       -- its size on disk
+  sha256 TEXT NOT NULL,         -- of its bytes on disk, as `sha256sum` prints it
+  PRIMARY KEY (run_id, role)
+);
+)sql";
+
 // kMigrations[v] brings a file from version v to v + 1. Append, never edit:
 // files in the wild were written by the earlier entries.
-constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+constexpr const char* kMigrations[] = {kVersion1, kVersion2, kVersion3};
 static_assert(std::size(kMigrations) == static_cast<size_t>(kSchemaVersion),
               "one migration per schema version");
 

@@ -9,7 +9,7 @@ class Database;
 
 // The layout this build reads and writes. Files with a higher version come
 // from a newer workbench and are refused rather than misread.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // Brings the file to kSchemaVersion in one write transaction, creating every
 // table on a new file. Safe to call from several processes at once.

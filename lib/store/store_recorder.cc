@@ -50,6 +50,12 @@ class StoreRecorder : public Recorder {
     artifacts_.emplace_back(kind, path, bytes);
   }
 
+  void input(const std::string& role, const std::string& path, int64_t bytes,
+             const std::string& sha256) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    inputs_.push_back({role, path, bytes, sha256});
+  }
+
   void flush() override {
     std::lock_guard<std::mutex> lock(mutex_);
     flush_locked();
@@ -62,17 +68,27 @@ class StoreRecorder : public Recorder {
     double value;
     std::string recorded_at;
   };
+  struct PendingInput {
+    std::string role;
+    std::string path;
+    int64_t bytes;
+    std::string sha256;
+  };
 
   // The buffers are cleared only after COMMIT, so a failed flush keeps them
   // for the next attempt (or the destructor's).
   void flush_locked() {
-    if (metrics_.empty() && timings_.empty() && scores_.empty() && artifacts_.empty()) return;
+    if (metrics_.empty() && timings_.empty() && scores_.empty() && artifacts_.empty() &&
+        inputs_.empty()) {
+      return;
+    }
     std::lock_guard<std::mutex> db_lock(db_.mutex());
     in_transaction(db_, TransactionMode::kWrite, [this] { write_buffers(); });
     metrics_.clear();
     timings_.clear();
     scores_.clear();
     artifacts_.clear();
+    inputs_.clear();
   }
 
   void write_buffers() {
@@ -107,6 +123,20 @@ class StoreRecorder : public Recorder {
           .bind_int64(4, bytes)
           .run();
     }
+    // A resumed run reads its inputs again: the latest reading is kept.
+    Statement upsert_input(db_,
+                           "INSERT INTO inputs(run_id, role, path, bytes, sha256) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(run_id, role) DO UPDATE "
+                           "SET path = excluded.path, bytes = excluded.bytes, "
+                           "sha256 = excluded.sha256");
+    for (const PendingInput& input : inputs_) {
+      upsert_input.bind_int64(1, run_id_)
+          .bind_text(2, input.role)
+          .bind_text(3, input.path)
+          .bind_int64(4, input.bytes)
+          .bind_text(5, input.sha256)
+          .run();
+    }
     // Writing proves the job is alive, which spares it separate heartbeats.
     Statement touch(db_, "UPDATE runs SET heartbeat_at = ?2 WHERE id = ?1");
     touch.bind_int64(1, run_id_).bind_text(2, utc_timestamp()).run();
@@ -119,6 +149,7 @@ class StoreRecorder : public Recorder {
   std::vector<std::pair<std::string, double>> timings_;
   std::vector<std::pair<std::string, double>> scores_;
   std::vector<std::tuple<std::string, std::string, int64_t>> artifacts_;
+  std::vector<PendingInput> inputs_;
 };
 
 }  // namespace

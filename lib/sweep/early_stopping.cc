@@ -93,6 +93,11 @@ void EarlyStoppingRecorder::artifact(const std::string& kind, const std::string&
   inner_.artifact(kind, path, bytes);
 }
 
+void EarlyStoppingRecorder::input(const std::string& role, const std::string& path, int64_t bytes,
+                                  const std::string& sha256) {
+  inner_.input(role, path, bytes, sha256);
+}
+
 void EarlyStoppingRecorder::flush() { inner_.flush(); }
 
 }  // namespace wb

@@ -48,6 +48,8 @@ class EarlyStoppingRecorder : public Recorder {
   void timing(const std::string& phase, double seconds) override;
   void score(const std::string& key, double value) override;
   void artifact(const std::string& kind, const std::string& path, int64_t bytes) override;
+  void input(const std::string& role, const std::string& path, int64_t bytes,
+             const std::string& sha256) override;
   void flush() override;
 
  private:

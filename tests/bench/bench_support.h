@@ -41,6 +41,7 @@ class NullRecorder : public Recorder {
   void timing(const std::string&, double) override {}
   void score(const std::string&, double) override {}
   void artifact(const std::string&, const std::string&, int64_t) override {}
+  void input(const std::string&, const std::string&, int64_t, const std::string&) override {}
 };
 
 }  // namespace wb
