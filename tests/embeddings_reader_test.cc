@@ -188,3 +188,77 @@ TEST_CASE("bad .npy files and ids files are refused with the reason", "[embeddin
   CHECK_THROWS_WITH(read(dir.write("v9.npy", std::string("\x93NUMPY\x09\x00\x02\x00", 10)), ids),
                     Contains("not a .npy file of version 1, 2 or 3"));
 }
+
+TEST_CASE("word2vec binary as gensim writes it holds the same vectors as its text",
+          "[embeddings]") {
+  // gensim 4.4.0: KeyedVectors.save_word2vec_format(..., binary=True) and
+  // binary=False of the same five random vectors, one id in UTF-8.
+  const std::string data = std::string(WB_TEST_DATA_DIR) + "/gensim_vectors";
+  const std::vector<std::string> ids = {"42", "u2", "lonely", "u1", "item-7", "ü-ñode"};
+  EmbeddingsReadStats stats;
+  const Matrix binary = read_embeddings({data + ".bin", ""}, ids, 8, &stats);
+  CHECK(stats.vectors == 5);
+  CHECK(stats.missing_nodes == 1);
+  const Matrix text = read_embeddings({data + ".txt", ""}, ids, 8);
+  REQUIRE(binary.values.size() == text.values.size());
+  CHECK(std::memcmp(binary.values.data(), text.values.data(),
+                    binary.values.size() * sizeof(float)) == 0);
+  CHECK(binary.row(3)[0] == -0.80193144f);  // "u1", as the text prints it
+  for (int64_t j = 0; j < 8; ++j) CHECK(binary.row(2)[j] == 0.0f);
+  REQUIRE_THROWS_WITH(read_embeddings({data + ".bin", ""}, ids, 16),
+                      Contains("gensim_vectors.bin:1") && Contains("set train.dimension = 8"));
+}
+
+TEST_CASE("word2vec binary as the word2vec tool writes it, plain or gzip", "[embeddings]") {
+  // The C tool ends each record with a line break; gensim does not.
+  TempDir dir;
+  const Matrix table = sample_table();
+  std::string bytes = "3 4\n";
+  for (int i = 0; i < 3; ++i) {
+    bytes += kFileIds[static_cast<size_t>(i)] + " " +
+             std::string(reinterpret_cast<const char*>(table.row(i)), 4 * sizeof(float)) + "\n";
+  }
+  require_rows_match(read_embeddings({dir.write("c.bin", bytes), ""}, kGraphIds, 4), table);
+  gzFile gz = gzopen(dir.file("c.bin.gz").c_str(), "wb");
+  REQUIRE(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())) ==
+          static_cast<int>(bytes.size()));
+  gzclose(gz);
+  require_rows_match(read_embeddings({dir.file("c.bin.gz"), ""}, kGraphIds, 4), table);
+}
+
+TEST_CASE("bad word2vec binary files name the file, vector and node", "[embeddings]") {
+  TempDir dir;
+  const auto record = [](const std::string& id, std::vector<float> values) {
+    return id + " " + raw(values);
+  };
+  const std::string u1 = record("u1", {1.5f, -2.0f, 0.25f, -8.0f});
+  const std::string u2 = record("u2", {-1.0f, 3.0f, 0.5f, -0.125f});
+  const auto refused = [&](const std::string& bytes) {
+    try {
+      read_embeddings({dir.write("bad.bin", bytes), ""}, kGraphIds, 4);
+    } catch (const DataError& e) {
+      return std::string(e.what());
+    }
+    return std::string("read without an error");
+  };
+  CHECK(read_embeddings({dir.write("good.bin", "2 4\n" + u1 + u2), ""}, kGraphIds, 4).row(0)[3] ==
+        -0.125f);
+  CHECK_THAT(refused("3 4\n" + u1 + u2),
+             Contains("bad.bin") && Contains("vector 3 of 3, in its node id: the file ends there"));
+  CHECK_THAT(refused("2 4\n" + u1 + u2.substr(0, u2.size() - 3)),
+             Contains("vector 2 of 2 (node \"u2\"), in its values: the file ends there"));
+  CHECK_THAT(refused("1 4\n" + u1 + u2), Contains("bad.bin:1: the header says 1 vectors; the "
+                                                  "file has more after them"));
+  CHECK_THAT(refused("2 4\n" + u1 + record("stranger", {-1, -1, -1, -1})),
+             Contains("vector 2: node \"stranger\" is not in the graph"));
+  CHECK_THAT(refused("2 4\n" + u1 + u1),
+             Contains("vector 2: node \"u1\" has a vector already, at vector 1"));
+  CHECK_THAT(
+      refused("2 4\n" + u1 + record("u2", {-1.0f, std::numeric_limits<float>::quiet_NaN(), 0, 0})),
+      Contains("vector 2 of 2 (node \"u2\"), value 2 is not a finite float32"));
+  CHECK_THAT(refused("2 4\n" + u1 + std::string(70000, 'x')),
+             Contains("vector 2 of 2: no space after 64 KiB of node id"));
+  REQUIRE_THROWS_WITH(
+      read_embeddings({dir.file("good.bin"), dir.write("ids.txt", "u1\nu2\n")}, kGraphIds, 4),
+      Contains("ids.txt") && Contains("is word2vec binary"));
+}

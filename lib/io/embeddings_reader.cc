@@ -9,72 +9,17 @@
 #include <filesystem>
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/errors.h"
+#include "io/embedding_rows.h"
 #include "io/line_reader.h"
+#include "io/word2vec_binary_reader.h"
 
 namespace wb {
 namespace {
 
 constexpr char kNpyMagic[] = "\x93NUMPY";
 constexpr size_t kNpyMagicBytes = 6;
-
-// Names shown in messages are cut short: an id can be a whole line of binary.
-std::string shown(std::string_view name) {
-  constexpr size_t kLongest = 80;
-  std::string text(name.substr(0, kLongest));
-  if (name.size() > kLongest) text += "...";
-  return "\"" + text + "\"";
-}
-
-// Puts each vector in its node's row and remembers where it came from, so a
-// second vector for a node names the first one's line.
-class RowPlacer {
- public:
-  RowPlacer(const std::vector<std::string>& node_ids, int64_t dimension)
-      : table_(static_cast<int64_t>(node_ids.size()), dimension), line_of_(node_ids.size(), 0) {
-    index_.reserve(node_ids.size());
-    for (size_t i = 0; i < node_ids.size(); ++i) index_.emplace(node_ids[i], i);
-  }
-
-  // `line` counts from 1: a text line, or a .npy row's line in its ids file.
-  float* row_for(std::string_view name, const std::string& path, int64_t line) {
-    const auto node = index_.find(name);
-    if (node == index_.end()) {
-      throw DataError(located(path, static_cast<long>(line),
-                              "node " + shown(name) +
-                                  " is not in the graph: the vectors must be trained on the "
-                                  "experiment's graph (graph.path) and named by its node ids"));
-    }
-    int64_t& first_line = line_of_[node->second];
-    if (first_line != 0) {
-      throw DataError(located(
-          path, static_cast<long>(line),
-          "node " + shown(name) + " has a vector already, at line " + std::to_string(first_line)));
-    }
-    first_line = line;
-    ++vectors_;
-    return table_.row(static_cast<int64_t>(node->second));
-  }
-
-  int64_t vectors() const { return vectors_; }
-
-  Matrix finish(const std::string& path, EmbeddingsReadStats* stats) {
-    if (vectors_ == 0) throw DataError(located(path, 0, "no vector in the file"));
-    if (stats != nullptr) {
-      stats->vectors = vectors_;
-      stats->missing_nodes = static_cast<int64_t>(line_of_.size()) - vectors_;
-    }
-    return std::move(table_);
-  }
-
- private:
-  Matrix table_;
-  std::vector<int64_t> line_of_;  // 0: no vector yet
-  std::unordered_map<std::string_view, size_t> index_;
-  int64_t vectors_ = 0;
-};
 
 void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
   fields.clear();
@@ -85,11 +30,6 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
     while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
     if (i > start) fields.push_back(line.substr(start, i - start));
   }
-}
-
-bool parse_count(std::string_view text, int64_t& value) {
-  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-  return result.ec == std::errc() && result.ptr == text.data() + text.size() && value >= 0;
 }
 
 Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
@@ -131,7 +71,7 @@ Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::str
     }
     const int64_t values = static_cast<int64_t>(fields.size()) - 1;
     if (values != dimension) {
-      throw DataError(where("node " + shown(fields[0]) + " has " + std::to_string(values) +
+      throw DataError(where("node " + shown_id(fields[0]) + " has " + std::to_string(values) +
                             " values; train.dimension is " + std::to_string(dimension) +
                             (placer.vectors() == 0 && header_line == 0
                                  ? ": set train.dimension = " + std::to_string(values)
@@ -143,8 +83,8 @@ Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::str
       const auto result = std::from_chars(text.data(), text.data() + text.size(), row[j]);
       if (result.ec != std::errc() || result.ptr != text.data() + text.size() ||
           !std::isfinite(row[j])) {
-        throw DataError(where("node " + shown(fields[0]) + ", value " + std::to_string(j + 1) +
-                              ": " + shown(text) + " is not a finite number"));
+        throw DataError(where("node " + shown_id(fields[0]) + ", value " + std::to_string(j + 1) +
+                              ": " + shown_id(text) + " is not a finite number"));
       }
     }
   }
@@ -312,7 +252,7 @@ Matrix read_npy(const EmbeddingsFile& file, const std::vector<std::string>& node
       }
       if (!std::isfinite(row[j])) {
         throw DataError(located(file.path, 0,
-                                "row " + std::to_string(r + 1) + " (node " + shown(id) +
+                                "row " + std::to_string(r + 1) + " (node " + shown_id(id) +
                                     "), value " + std::to_string(j + 1) +
                                     " is not a finite float32"));
       }
@@ -338,8 +278,9 @@ bool starts_as_npy(const std::string& path) {
 
 Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
                        int64_t dimension, EmbeddingsReadStats* stats) {
-  return starts_as_npy(file.path) ? read_npy(file, node_ids, dimension, stats)
-                                  : read_word2vec_text(file, node_ids, dimension, stats);
+  if (starts_as_npy(file.path)) return read_npy(file, node_ids, dimension, stats);
+  if (is_word2vec_binary(file.path)) return read_word2vec_binary(file, node_ids, dimension, stats);
+  return read_word2vec_text(file, node_ids, dimension, stats);
 }
 
 }  // namespace wb

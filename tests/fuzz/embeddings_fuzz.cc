@@ -1,4 +1,4 @@
-// libFuzzer target: the embeddings reader (word2vec text or .npy) against a
+// libFuzzer target: the embeddings reader (word2vec text or binary, .npy) against a
 // fixed graph whose ids are "0".."9" and "a".."f". The first byte picks the
 // dimension (1-4) and whether a .npy gets the ids file "0".."9" or a fuzzed
 // one; the rest is the vectors file. Any wb::Error is a clean refusal.
