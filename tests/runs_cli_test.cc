@@ -111,6 +111,9 @@ TEST_CASE("runs list filters by sweep, tag, status and conditions", "[cli]") {
   CHECK(ids("--where 'scores.link/dot/roc_auc>0.6' --where 'params.walk.p<1'") ==
         Ids{runs.large(), runs.small()});
   CHECK(ids("--where 'scores.link/dot/roc_auc>0.99'").empty());
+  CHECK(ids("--where inputs.graph=" + kGraphSha256.substr(0, 12)) ==
+        Ids{runs.large(), runs.small()});
+  CHECK(ids("--where inputs.graph!=" + kGraphSha256.substr(0, 12)) == Ids{runs.plain()});
 
   const auto listed = run_workbench("runs list --tag baseline" + runs.store());
   CHECK_THAT(listed.output, Contains("[baseline]"));

@@ -76,8 +76,14 @@ TEST_CASE("run conditions parse section, key, operator and value", "[store]") {
   CHECK(wb::parse_run_condition("params.walk.p>1").op == wb::RunCondition::Op::kGreater);
   CHECK(wb::parse_run_condition("params.walk.p<=1").op == wb::RunCondition::Op::kLessEqual);
 
+  const auto graph = wb::parse_run_condition("inputs.graph = '9174a7c1'");
+  CHECK(graph.source == wb::RunCondition::Source::kInputs);
+  CHECK(graph.key == "graph");
+  CHECK(graph.value == "9174a7c1");
+
   for (const char* bad : {"params.train.dimension", "metrics.train/loss<1", "params=3",
-                          "params.walk.p=", "params.walk.p!3", "scores.auc>=high", "=1"}) {
+                          "params.walk.p=", "params.walk.p!3", "scores.auc>=high", "=1",
+                          "inputs.graph>=9174", "inputs.graph=9174A7", "inputs.graph=graph.txt"}) {
     CAPTURE(bad);
     CHECK_THROWS_WITH(wb::parse_run_condition(bad),
                       Contains("malformed condition '" + std::string(bad) + "'"));
@@ -103,6 +109,18 @@ TEST_CASE("run conditions compare numbers as numbers and text as text", "[store]
   CHECK_FALSE(holds("scores.nan>0"));
   CHECK_FALSE(holds("scores.nan<0"));
   CHECK(holds("scores.nan!=0"));
+
+  const std::map<std::string, std::string> inputs = {{"graph", "9174a7c11f1b3d98"}};
+  auto reads = [&](const std::string& text) {
+    return wb::condition_holds(wb::parse_run_condition(text), params, scores, inputs);
+  };
+  CHECK(reads("inputs.graph=9174a7c11f1b"));  // a prefix, as runs compare shows it
+  CHECK(reads("inputs.graph=9174a7c11f1b3d98"));
+  CHECK_FALSE(reads("inputs.graph=9174a7c11f1c"));
+  CHECK(reads("inputs.graph!=9174a7c11f1c"));
+  CHECK_FALSE(reads("inputs.graph!=9174"));
+  CHECK_FALSE(reads("inputs.labels=9174"));   // no such input
+  CHECK_FALSE(reads("inputs.labels!=9174"));  // no such input, even for !=
 }
 
 TEST_CASE("list_runs filters by sweep, tag and conditions together", "[store]") {

@@ -114,8 +114,9 @@ void add_run_filter_options(CLI::App& command, RunFilter& filter) {
   command.add_option("--status", filter.status, "running, finished, failed, interrupted, crashed");
   command.add_option("--tag", filter.tag, "Only runs with this tag");
   command.add_option("--where", filter.where,
-                     "Condition on params or scores, repeatable: params.train.dimension=128, "
-                     "'scores.link/hadamard/roc_auc>=0.9' (= != < <= > >=)");
+                     "Condition on params, scores or input files, repeatable: "
+                     "params.train.dimension=128, 'scores.link/hadamard/roc_auc>=0.9' "
+                     "(= != < <= > >=), inputs.graph=9174a7c11f1b (the start of its sha256)");
   command.add_option("--limit", filter.limit, "At most this many runs (the newest)");
 }
 

@@ -9,8 +9,9 @@ namespace wb {
 namespace {
 
 constexpr const char* kConditionShape =
-    "expected section.key op value, with section params or scores and op one of "
-    "= != < <= > >=, e.g. params.train.dimension=128 or scores.link/hadamard/roc_auc>=0.9";
+    "expected section.key op value, with section params, scores or inputs and op one of "
+    "= != < <= > >=, e.g. params.train.dimension=128, scores.link/hadamard/roc_auc>=0.9 or "
+    "inputs.graph=9174a7c11f1b";
 
 std::string trimmed(const std::string& text) {
   const size_t first = text.find_first_not_of(" \t");
@@ -97,6 +98,8 @@ RunCondition parse_run_condition(const std::string& text) {
     condition.source = RunCondition::Source::kParams;
   } else if (section == "scores") {
     condition.source = RunCondition::Source::kScores;
+  } else if (section == "inputs") {
+    condition.source = RunCondition::Source::kInputs;
   } else {
     malformed(text, "unknown section '" + section + "'; " + kConditionShape);
   }
@@ -108,12 +111,28 @@ RunCondition parse_run_condition(const std::string& text) {
   if (condition.source == RunCondition::Source::kScores && !as_number(condition.value)) {
     malformed(text, "scores compare with numbers, not '" + condition.value + "'");
   }
+  if (condition.source == RunCondition::Source::kInputs) {
+    if (condition.op != RunCondition::Op::kEqual && condition.op != RunCondition::Op::kNotEqual) {
+      malformed(text, "inputs compare with = or != only");
+    }
+    if (condition.value.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      malformed(text, "an input's value is (the start of) its lowercase hex sha256, not '" +
+                          condition.value + "'");
+    }
+  }
   return condition;
 }
 
 bool condition_holds(const RunCondition& condition,
                      const std::map<std::string, std::string>& params,
-                     const std::map<std::string, double>& scores) {
+                     const std::map<std::string, double>& scores,
+                     const std::map<std::string, std::string>& inputs) {
+  if (condition.source == RunCondition::Source::kInputs) {
+    const auto input = inputs.find(condition.key);
+    if (input == inputs.end()) return false;
+    const bool starts = input->second.compare(0, condition.value.size(), condition.value) == 0;
+    return condition.op == RunCondition::Op::kEqual ? starts : !starts;
+  }
   if (condition.source == RunCondition::Source::kScores) {
     const auto score = scores.find(condition.key);
     if (score == scores.end()) return false;

@@ -22,17 +22,26 @@ std::map<std::string, std::string> load_param_map(Database& db, int64_t run_id) 
   return params;
 }
 
-bool mentions_params(const std::vector<RunCondition>& conditions) {
-  return std::any_of(conditions.begin(), conditions.end(), [](const RunCondition& condition) {
-    return condition.source == RunCondition::Source::kParams;
+std::map<std::string, std::string> load_input_map(Database& db, int64_t run_id) {
+  std::map<std::string, std::string> inputs;
+  Statement query(db, "SELECT role, sha256 FROM inputs WHERE run_id = ?1");
+  query.bind_int64(1, run_id);
+  while (query.step()) inputs[query.column_text(0)] = query.column_text(1);
+  return inputs;
+}
+
+bool mentions(const std::vector<RunCondition>& conditions, RunCondition::Source source) {
+  return std::any_of(conditions.begin(), conditions.end(), [source](const RunCondition& condition) {
+    return condition.source == source;
   });
 }
 
 bool all_hold(const std::vector<RunCondition>& conditions,
               const std::map<std::string, std::string>& params,
-              const std::map<std::string, double>& scores) {
+              const std::map<std::string, double>& scores,
+              const std::map<std::string, std::string>& inputs) {
   return std::all_of(conditions.begin(), conditions.end(), [&](const RunCondition& condition) {
-    return condition_holds(condition, params, scores);
+    return condition_holds(condition, params, scores, inputs);
   });
 }
 
@@ -60,7 +69,8 @@ LIMIT ?5
   // number stored as text from other text; the limit then applies after them.
   const int64_t sql_limit = conditions.empty() && filter.limit > 0 ? filter.limit : -1;
   const size_t limit = filter.limit > 0 ? static_cast<size_t>(filter.limit) : SIZE_MAX;
-  const bool need_params = mentions_params(conditions);
+  const bool need_params = mentions(conditions, RunCondition::Source::kParams);
+  const bool need_inputs = mentions(conditions, RunCondition::Source::kInputs);
   std::vector<RunSummary> runs;
   std::lock_guard<std::mutex> lock(db_->mutex());
   in_transaction(*db_, TransactionMode::kRead, [&] {
@@ -81,7 +91,9 @@ LIMIT ?5
       load_scores_and_tags(*db_, summary);
       const auto params =
           need_params ? load_param_map(*db_, summary.id) : std::map<std::string, std::string>{};
-      if (all_hold(conditions, params, summary.scores)) runs.push_back(std::move(summary));
+      const auto inputs =
+          need_inputs ? load_input_map(*db_, summary.id) : std::map<std::string, std::string>{};
+      if (all_hold(conditions, params, summary.scores, inputs)) runs.push_back(std::move(summary));
     }
   });
   return runs;
