@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
 #include "io/file_digest.h"
 #include "test_support.h"
 
@@ -77,4 +78,8 @@ TEST_CASE("a file's digest is sha256sum's, of its bytes on disk", "[sha256]") {
                       Catch::Contains("missing.txt") && Catch::Contains("file not found"));
   REQUIRE_THROWS_WITH(digest_file(dir.path().string()),
                       Catch::Contains("is a directory, expected a file"));
+  const std::atomic<bool> cancelled{true};
+  REQUIRE_THROWS_AS(digest_file(data, &cancelled), Interrupted);
+  const std::atomic<bool> going_on{false};
+  CHECK(digest_file(data, &going_on).sha256 == graph.sha256);
 }

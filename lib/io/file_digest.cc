@@ -12,7 +12,7 @@
 
 namespace wb {
 
-FileDigest digest_file(const std::string& path) {
+FileDigest digest_file(const std::string& path, const std::atomic<bool>* cancel) {
   // The same words as the readers', which would otherwise be the first to say.
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw DataError(located(path, 0, "file not found"));
@@ -27,6 +27,9 @@ FileDigest digest_file(const std::string& path) {
   std::vector<char> buffer(size_t{1} << 20);
   size_t got = 0;
   while ((got = std::fread(buffer.data(), 1, buffer.size(), stream.get())) > 0) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      throw Interrupted();
+    }
     hash.update(buffer.data(), got);
   }
   if (std::ferror(stream.get()) != 0) {

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -197,9 +198,18 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   // Hashed beside the parse, on a core the parse leaves idle at times: on two
   // cores a 534 MB file's load took 0.06-0.4 s longer this way, 0.5-0.65 s
   // hashing first (README "Which data a run read").
+  // A load that fails (a bad line, Ctrl-C) stops the hashing rather than wait
+  // for it; `stop_digests` outlives the future, whose destructor waits.
+  std::atomic<bool> stop_digests{false};
   auto inputs = std::async(context.threads > 1 ? std::launch::async : std::launch::deferred,
-                           digest_inputs, input_files_of(config));
-  EdgeList edges = load_edges(config.graph, context.threads);
+                           digest_inputs, input_files_of(config), &stop_digests);
+  EdgeList edges;
+  try {
+    edges = load_edges(config.graph, context.threads);
+  } catch (...) {
+    stop_digests = true;
+    throw;
+  }
   check_and_record_inputs(inputs.get(), context.resumed_inputs, recorder);
   load.stop();
   progress.throw_if_stopping();

@@ -19,8 +19,9 @@ std::vector<InputFile> input_files_of(const ExperimentConfig& config) {
   return files;
 }
 
-std::vector<InputFile> digest_inputs(std::vector<InputFile> files) {
-  for (InputFile& file : files) file.digest = digest_file(file.path);
+std::vector<InputFile> digest_inputs(std::vector<InputFile> files,
+                                     const std::atomic<bool>* cancel) {
+  for (InputFile& file : files) file.digest = digest_file(file.path, cancel);
   return files;
 }
 

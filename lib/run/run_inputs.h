@@ -1,6 +1,7 @@
 #pragma once
 // The files a run reads, named by content (io/file_digest.h): recorded with
 // the run, and checked against what a resumed run read before.
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -21,8 +22,10 @@ struct InputFile {
 // graph is none: its params say what it was.
 std::vector<InputFile> input_files_of(const ExperimentConfig& config);
 
-// Fills in each file's digest; throws DataError when one cannot be read.
-std::vector<InputFile> digest_inputs(std::vector<InputFile> files);
+// Fills in each file's digest; throws DataError when one cannot be read,
+// Interrupted once `cancel` is set (see digest_file).
+std::vector<InputFile> digest_inputs(std::vector<InputFile> files,
+                                     const std::atomic<bool>* cancel = nullptr);
 
 // Throws DataError, naming the file and both digests, when a file's role is
 // in `resumed` (role -> sha256, what the run read before it was resumed)
