@@ -10,6 +10,7 @@
 
 #include "core/errors.h"
 #include "io/npy_writer.h"
+#include "io/torch_writer.h"
 #include "io/word2vec_writer.h"
 #include "test_support.h"
 
@@ -150,7 +151,7 @@ TEST_CASE("bad vectors files name the file, line and node", "[embeddings]") {
                     Contains("none.txt"));
   CHECK_THROWS_WITH(
       read_embeddings({dir.write("t.txt", "u1 1 2\n"), dir.write("i.txt", "u1\n")}, kGraphIds, 2),
-      Contains("train.embeddings_ids is for a .npy file"));
+      Contains("train.embeddings_ids is for a .npy or torch.save file"));
 }
 
 TEST_CASE("bad .npy files and ids files are refused with the reason", "[embeddings]") {
@@ -261,4 +262,69 @@ TEST_CASE("bad word2vec binary files name the file, vector and node", "[embeddin
   REQUIRE_THROWS_WITH(
       read_embeddings({dir.file("good.bin"), dir.write("ids.txt", "u1\nu2\n")}, kGraphIds, 4),
       Contains("ids.txt") && Contains("is word2vec binary"));
+}
+
+TEST_CASE("torch.save files are read: a tensor or a state_dict, any float type and strides",
+          "[embeddings]") {
+  // PyTorch 2.11: torch.save of one 3 x 4 float32 tensor t, of t in bfloat16,
+  // of t in float64 with transposed strides, of dict(state_dict()) of a
+  // module holding it as "embedding.weight", of the state_dict itself (an
+  // OrderedDict), and of {"a": t, "b": 2 * t}.
+  const std::string data = std::string(WB_TEST_DATA_DIR) + "/torch_";
+  TempDir dir;
+  const std::string ids = dir.write("ids.txt", "a\nb\nc\n");
+  const std::vector<std::string> graph_ids = {"c", "a", "b", "lonely"};
+  EmbeddingsReadStats stats;
+  const Matrix tensor = read_embeddings({data + "tensor.pt", ids}, graph_ids, 4, &stats);
+  CHECK(stats.vectors == 3);
+  CHECK(stats.missing_nodes == 1);
+  // "a", the first row, and "c", the last, as Python prints them.
+  CHECK(tensor.row(1)[0] == Approx(0.8033).margin(1e-4));
+  CHECK(tensor.row(0)[3] == Approx(1.2379).margin(1e-4));
+  for (int64_t j = 0; j < 4; ++j) CHECK(tensor.row(3)[j] == 0.0f);
+  for (const char* exact : {"dict.pt", "tensor_f64_strided.pt"}) {
+    INFO(exact);
+    const Matrix same = read_embeddings({data + exact, ids}, graph_ids, 4);
+    CHECK(std::memcmp(same.values.data(), tensor.values.data(),
+                      tensor.values.size() * sizeof(float)) == 0);
+  }
+  const Matrix bf16 = read_embeddings({data + "tensor_bf16.pt", ids}, graph_ids, 4);
+  for (size_t i = 0; i < tensor.values.size(); ++i) {
+    CHECK(bf16.values[i] == Approx(tensor.values[i]).margin(0.01));
+  }
+
+  // The workbench's own .pt export reads back bit for bit.
+  const Matrix table = sample_table();
+  write_torch_tensor(dir.file("own.pt"), table);
+  require_rows_match(
+      read_embeddings({dir.file("own.pt"), dir.write("own.ids", ids_text(kFileIds))}, kGraphIds, 4),
+      table);
+}
+
+TEST_CASE("torch.save files that hold no single table are refused with the reason",
+          "[embeddings]") {
+  const std::string data = std::string(WB_TEST_DATA_DIR) + "/torch_";
+  TempDir dir;
+  const std::string ids = dir.write("ids.txt", "a\nb\nc\n");
+  const std::vector<std::string> graph_ids = {"a", "b", "c"};
+  REQUIRE_THROWS_WITH(read_embeddings({data + "two_tensors.pt", ids}, graph_ids, 4),
+                      Contains("torch_two_tensors.pt") && Contains("holds 2 2-D tensors (a, b)") &&
+                          Contains("torch.save(model.embedding.weight.detach().cpu(), path)"));
+  REQUIRE_THROWS_WITH(read_embeddings({data + "state_dict.pt", ids}, graph_ids, 4),
+                      Contains("torch_state_dict.pt") && Contains("cannot read as a torch.save") &&
+                          Contains("save dict(model.state_dict())"));
+  REQUIRE_THROWS_WITH(read_embeddings({data + "tensor.pt", ""}, graph_ids, 4),
+                      Contains("set train.embeddings_ids"));
+  REQUIRE_THROWS_WITH(read_embeddings({data + "tensor.pt", ids}, graph_ids, 8),
+                      Contains("set train.dimension = 4"));
+  REQUIRE_THROWS_WITH(
+      read_embeddings({data + "tensor.pt", dir.write("two.txt", "a\nb\n")}, graph_ids, 4),
+      Contains("two.txt:2") && Contains("names 2 rows"));
+  REQUIRE_THROWS_WITH(
+      read_embeddings({data + "tensor.pt", dir.write("four.txt", "a\nb\nc\nd\n")}, graph_ids, 4),
+      Contains("four.txt:4") && Contains("names more rows than the 3"));
+  REQUIRE_THROWS_WITH(
+      read_embeddings({dir.write("zip.pt", std::string("PK\x03\x04", 4) + "not an archive"), ids},
+                      graph_ids, 4),
+      Contains("zip.pt") && Contains("cannot read as a torch.save file"));
 }

@@ -257,7 +257,7 @@ TEST_CASE("vectors trained elsewhere are scored for node classification as the r
                            "[train]\ntrainer = \"fused\"\ndimension = 16\nepochs = 10\n"
                            "[eval]\ntask = \"node_classification\"\nlabels = \"" +
                            dir.write("labels.txt", labels) +
-                           "\"\nrepeats = 3\n[export]\nformats = [\"npy\"]\n";
+                           "\"\nrepeats = 3\n[export]\nformats = [\"npy\", \"pt\"]\n";
   RunContext context;
   context.threads = 2;
   context.artifact_directory = dir.file("trained");
@@ -273,9 +273,18 @@ TEST_CASE("vectors trained elsewhere are scored for node classification as the r
                     "train.embeddings=\"" + dir.file("trained/embeddings.npy") + "\"",
                     "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\""}),
                context, external, {});
+  // The same vectors as torch.save writes them (the run's .pt export).
+  MemoryRecorder from_torch;
+  run_pipeline(parse_experiment_config(
+                   text, "n.toml",
+                   {"train.trainer=\"external\"",
+                    "train.embeddings=\"" + dir.file("trained/embeddings.pt") + "\"",
+                    "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\""}),
+               context, from_torch, {});
   for (const char* key : {"node/macro_f1", "node/micro_f1", "node/macro_f1_std"}) {
     INFO(key);
     REQUIRE(external.scores.at(key) == trained.scores.at(key));
+    REQUIRE(from_torch.scores.at(key) == trained.scores.at(key));
   }
   // Each run names the files it read by content, as `sha256sum` would.
   REQUIRE(trained.inputs.size() == 2);
@@ -290,7 +299,7 @@ TEST_CASE("vectors trained elsewhere are scored for node classification as the r
   REQUIRE(external.inputs.at("embeddings_ids").sha256 ==
           digest_file(dir.file("trained/node_ids.txt")).sha256);
 
-  // Resumed against a graph file that changed, the run stops before reading it.
+  // Resumed against a graph file that changed, the run stops once it has read it.
   context.resumed_inputs = {{"graph", std::string(64, '0')}};
   MemoryRecorder resumed;
   REQUIRE_THROWS_WITH(

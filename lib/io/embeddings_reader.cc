@@ -13,6 +13,7 @@
 #include "core/errors.h"
 #include "io/embedding_rows.h"
 #include "io/line_reader.h"
+#include "io/torch_reader.h"
 #include "io/word2vec_binary_reader.h"
 
 namespace wb {
@@ -36,7 +37,7 @@ Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::str
                           int64_t dimension, EmbeddingsReadStats* stats) {
   if (!file.ids_path.empty()) {
     throw DataError(located(file.ids_path, 0,
-                            "train.embeddings_ids is for a .npy file; " + file.path +
+                            "train.embeddings_ids is for a .npy or torch.save file; " + file.path +
                                 " is word2vec text, whose lines name their nodes"));
   }
   RowPlacer placer(node_ids, dimension);
@@ -266,19 +267,25 @@ Matrix read_npy(const EmbeddingsFile& file, const std::vector<std::string>& node
   return placer.finish(file.path, stats);
 }
 
-bool starts_as_npy(const std::string& path) {
+bool starts_with(const std::string& path, const char* magic, size_t magic_bytes) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> stream(std::fopen(path.c_str(), "rb"),
                                                          &std::fclose);
-  char prefix[kNpyMagicBytes] = {};
-  return stream && std::fread(prefix, 1, sizeof(prefix), stream.get()) == sizeof(prefix) &&
-         std::memcmp(prefix, kNpyMagic, kNpyMagicBytes) == 0;
+  char prefix[8] = {};
+  return stream && std::fread(prefix, 1, magic_bytes, stream.get()) == magic_bytes &&
+         std::memcmp(prefix, magic, magic_bytes) == 0;
 }
+
+bool starts_as_npy(const std::string& path) { return starts_with(path, kNpyMagic, kNpyMagicBytes); }
+
+// torch.save writes a zip archive (since PyTorch 1.6).
+bool starts_as_zip(const std::string& path) { return starts_with(path, "PK\x03\x04", 4); }
 
 }  // namespace
 
 Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
                        int64_t dimension, EmbeddingsReadStats* stats) {
   if (starts_as_npy(file.path)) return read_npy(file, node_ids, dimension, stats);
+  if (starts_as_zip(file.path)) return read_torch_embeddings(file, node_ids, dimension, stats);
   if (is_word2vec_binary(file.path)) return read_word2vec_binary(file, node_ids, dimension, stats);
   return read_word2vec_text(file, node_ids, dimension, stats);
 }

@@ -14,10 +14,12 @@ struct EmbeddingsFile {
   // word2vec text (gensim's save_word2vec_format, the node2vec reference
   // code's .emb, fastText's .vec; an "N D" header line is optional), word2vec
   // binary (the word2vec tool's default, gensim's binary=True), either plain
-  // or gzip, or a NumPy .npy of float32/float64 rows. Told apart by content.
+  // or gzip, a NumPy .npy of float32/float64 rows, or a torch.save file (a
+  // tensor or a state_dict, io/torch_reader.h). Told apart by content.
   std::string path;
-  // For a .npy only: one node id per line, the id of each row in turn (a
-  // run's node_ids.txt fits its embeddings.npy). Text names every row itself.
+  // For a .npy or torch.save file only: one node id per line, the id of each
+  // row in turn (a run's node_ids.txt fits its embeddings.npy and .pt). Text
+  // and binary word2vec name every row themselves.
   std::string ids_path;
 };
 

@@ -95,7 +95,7 @@ Matrix read_word2vec_binary(const EmbeddingsFile& file, const std::vector<std::s
                             int64_t dimension, EmbeddingsReadStats* stats) {
   if (!file.ids_path.empty()) {
     throw DataError(located(file.ids_path, 0,
-                            "train.embeddings_ids is for a .npy file; " + file.path +
+                            "train.embeddings_ids is for a .npy or torch.save file; " + file.path +
                                 " is word2vec binary, whose records name their nodes"));
   }
   const GzipFile stream = open_gzip(file.path);
