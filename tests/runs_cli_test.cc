@@ -62,6 +62,7 @@ class RecordedRuns {
     recorder->timing("walk", 0.5);
     recorder->timing("train", 2.0);
     recorder->input("graph", "data/karate.txt", 339, graph_sha256);
+    if (sweep_id == 0) recorder->input("labels", "data/karate.labels", 90, std::string(64, 'b'));
     recorder->flush();
     store.finish_run(id, wb::RunStatus::kFinished);
     return id;
@@ -151,7 +152,8 @@ TEST_CASE("runs compare shows only the params that differ, then scores and timin
   CHECK(three.exit_code == 0);
   CHECK_THAT(three.output, Contains("params (2 differ, 1 equal and not shown)"));
   CHECK_THAT(three.output, Contains("inputs (sha256; the runs read DIFFERENT data)") &&
-                               Contains("graph (differs)") && Contains("eeeeeeeeeeee"));
+                               Contains("graph (differs)") && Contains("eeeeeeeeeeee") &&
+                               Contains("labels (not read by all)"));
 
   const auto missing =
       run_workbench("runs compare " + std::to_string(runs.small()) + " 999" + runs.store());
@@ -160,6 +162,31 @@ TEST_CASE("runs compare shows only the params that differ, then scores and timin
   const auto one = run_workbench("runs compare " + std::to_string(runs.small()) + runs.store());
   CHECK(one.exit_code == 1);
   CHECK_THAT(one.output, Contains("at least two"));
+}
+
+TEST_CASE("runs compare tells files read by some runs only from different files", "[cli]") {
+  wb::test::TempDir dir;
+  const std::string store_path = dir.file("workbench.db");
+  {
+    wb::RunStore store(store_path);
+    for (bool with_vectors : {false, true}) {
+      wb::RunStart start;
+      start.experiment = "karate";
+      start.device = "cpu";
+      const int64_t id = store.begin_run(start);
+      auto recorder = store.recorder(id);
+      recorder->input("graph", "data/karate.txt", 339, kGraphSha256);
+      if (with_vectors) recorder->input("embeddings", "gensim.emb", 80, std::string(64, 'd'));
+      recorder->flush();
+      store.finish_run(id, wb::RunStatus::kFinished);
+    }
+  }
+  const auto result = run_workbench("runs compare 1 2 --store " + store_path);
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("inputs (sha256; files read by several runs are the same)") &&
+                                Contains("embeddings (not read by all)") && !Contains("graph (") &&
+                                !Contains("DIFFERENT"));
 }
 
 TEST_CASE("runs export writes CSV and JSON rows, oldest first", "[cli]") {
@@ -197,8 +224,9 @@ TEST_CASE("runs export writes CSV and JSON rows, oldest first", "[cli]") {
     CHECK(count_of(result.output, "\"sweep\": \"pq\"") == 2);
     CHECK_THAT(result.output, Contains("\"params.train.dimension\": 128, \"params.walk.p\": 0.5"));
     CHECK_THAT(result.output, Contains("\"scores.link/dot/roc_auc\": 0.875"));
-    CHECK_THAT(result.output,
-               Contains("\"timings.total\": 2.5, \"inputs.graph\": \"" + kGraphSha256 + "\"}"));
+    CHECK_THAT(result.output, Contains("\"timings.total\": 2.5, \"inputs.graph\": \"" +
+                                       kGraphSha256 + "\", \"inputs.labels\": null}"));
+    CHECK_THAT(result.output, Contains("\"inputs.labels\": \"" + std::string(64, 'b') + "\"}"));
   }
   SECTION("an unknown format is refused") {
     const auto result = run_workbench("runs export --format xml" + runs.store());

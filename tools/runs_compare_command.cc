@@ -63,26 +63,55 @@ void add_section(std::vector<Line>& lines, const RunTable& table, const std::str
   }
 }
 
+// Whether the runs that read a file of this role read different ones, and
+// whether some runs read none.
+struct InputAgreement {
+  bool differs = false;
+  bool missing_somewhere = false;
+};
+
+InputAgreement agreement_of(const RunTable& table, size_t column) {
+  InputAgreement agreement;
+  const TableCell* first_present = nullptr;
+  for (const auto& row : table.rows) {
+    const TableCell& cell = row[column];
+    if (cell.kind == TableCell::Kind::kMissing) {
+      agreement.missing_somewhere = true;
+    } else if (first_present == nullptr) {
+      first_present = &cell;
+    } else if (cell.text != first_present->text) {
+      agreement.differs = true;
+    }
+  }
+  return agreement;
+}
+
 // The first 12 digits of each SHA-256 tell files apart; the title says
 // whether the runs read the same data.
 void add_input_section(std::vector<Line>& lines, const RunTable& table) {
   const std::vector<size_t> inputs = columns_with(table, kInputsPrefix);
   if (inputs.empty()) return;
-  const bool differ =
-      std::any_of(inputs.begin(), inputs.end(), [&](size_t c) { return table.differs(c); });
-  lines.push_back(
-      {differ ? "inputs (sha256; the runs read DIFFERENT data)" : "inputs (sha256; the same files)",
-       {},
-       true});
+  bool differ = false;
+  bool partial = false;
+  std::vector<Line> rows;
   for (size_t column : inputs) {
     Line line =
         field_line(table, column, table.columns[column].substr(kInputsPrefix.size()), nullptr);
     for (std::string& value : line.values) {
       if (value.size() > 12) value.resize(12);
     }
-    if (table.differs(column)) line.label += " (differs)";
-    lines.push_back(line);
+    const InputAgreement agreement = agreement_of(table, column);
+    if (agreement.differs) line.label += " (differs)";
+    if (agreement.missing_somewhere) line.label += " (not read by all)";
+    differ = differ || agreement.differs;
+    partial = partial || agreement.missing_somewhere;
+    rows.push_back(line);
   }
+  const char* title = differ    ? "inputs (sha256; the runs read DIFFERENT data)"
+                      : partial ? "inputs (sha256; files read by several runs are the same)"
+                                : "inputs (sha256; the same files)";
+  lines.push_back({title, {}, true});
+  lines.insert(lines.end(), rows.begin(), rows.end());
 }
 
 std::vector<Line> comparison_lines(const RunTable& table, const std::vector<int64_t>& ids) {

@@ -195,11 +195,11 @@ RunOutcome run_pipeline(const ExperimentConfig& config, const RunContext& contex
   }
 
   PhaseTimer load("load", recorder, outcome, hooks);
-  // Hashed beside the parse, on a core the parse leaves idle at times: on two
-  // cores a 534 MB file's load took 0.06-0.4 s longer this way, 0.5-0.65 s
-  // hashing first (README "Which data a run read").
-  // A load that fails (a bad line, Ctrl-C) stops the hashing rather than wait
-  // for it; `stop_digests` outlives the future, whose destructor waits.
+  // The inputs are hashed beside the parse, on a core it leaves idle at times
+  // (on two cores a 534 MB file's load took 0.06-0.4 s longer this way, 0.5-
+  // 0.65 s hashing first: README "Which data a run read"). A load that fails
+  // stops the hashing rather than wait for it; `stop_digests` outlives the
+  // future, whose destructor waits.
   std::atomic<bool> stop_digests{false};
   auto inputs = std::async(context.threads > 1 ? std::launch::async : std::launch::deferred,
                            digest_inputs, input_files_of(config), &stop_digests);
