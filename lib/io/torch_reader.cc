@@ -60,6 +60,29 @@ at::Tensor embedding_table(const c10::IValue& value, const std::string& path) {
                               ") and which is the embedding cannot be told: " + how_to_save));
 }
 
+// The file's object; its bytes are freed on return, before the table is
+// copied out, so a large file is held twice at most, not three times.
+c10::IValue unpickle_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw DataError(located(path, 0, "cannot open"));
+  std::vector<char> bytes(static_cast<size_t>(in.tellg()));
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
+    throw DataError(located(path, 0, "read error"));
+  }
+  try {
+    return torch::pickle_load(bytes);
+  } catch (const c10::Error& e) {
+    // LibTorch's unpickler takes tensors, lists and dicts, not the
+    // OrderedDict with metadata that state_dict() returns.
+    throw DataError(located(path, 0,
+                            "cannot read as a torch.save file (" +
+                                first_line(e.what_without_backtrace()) +
+                                "): a tensor or a dict of tensors is read; for a module's "
+                                "state_dict, save dict(model.state_dict())"));
+  }
+}
+
 }  // namespace
 
 Matrix read_torch_embeddings(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
@@ -69,26 +92,8 @@ Matrix read_torch_embeddings(const EmbeddingsFile& file, const std::vector<std::
                             "a torch.save file names no nodes: set train.embeddings_ids to a file "
                             "with the node id of each row, one per line"));
   }
-  std::ifstream in(file.path, std::ios::binary | std::ios::ate);
-  if (!in) throw DataError(located(file.path, 0, "cannot open"));
-  std::vector<char> bytes(static_cast<size_t>(in.tellg()));
-  in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) {
-    throw DataError(located(file.path, 0, "read error"));
-  }
-  c10::IValue value;
-  try {
-    value = torch::pickle_load(bytes);
-  } catch (const c10::Error& e) {
-    // LibTorch's unpickler takes tensors, lists and dicts, not the
-    // OrderedDict with metadata that state_dict() returns.
-    throw DataError(located(file.path, 0,
-                            "cannot read as a torch.save file (" +
-                                first_line(e.what_without_backtrace()) +
-                                "): a tensor or a dict of tensors is read; for a module's "
-                                "state_dict, save dict(model.state_dict())"));
-  }
-  const at::Tensor table = embedding_table(value, file.path).to(at::kFloat).contiguous();
+  const at::Tensor table =
+      embedding_table(unpickle_file(file.path), file.path).to(at::kFloat).contiguous();
   const int64_t rows = table.size(0);
   const int64_t cols = table.size(1);
   if (cols != dimension) {
