@@ -244,6 +244,9 @@ TEST_CASE("bad word2vec binary files name the file, vector and node", "[embeddin
   };
   CHECK(read_embeddings({dir.write("good.bin", "2 4\n" + u1 + u2), ""}, kGraphIds, 4).row(0)[3] ==
         -0.125f);
+  CHECK(read_embeddings({dir.write("crlf.bin", "2 4\r\n" + u1 + "\r\n" + u2 + "\r\n"), ""},
+                        kGraphIds, 4)
+            .row(1)[0] == 1.5f);
   CHECK_THAT(refused("3 4\n" + u1 + u2),
              Contains("bad.bin") && Contains("vector 3 of 3, in its node id: the file ends there"));
   CHECK_THAT(refused("2 4\n" + u1 + u2.substr(0, u2.size() - 3)),

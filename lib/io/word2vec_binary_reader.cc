@@ -122,7 +122,7 @@ Matrix read_word2vec_binary(const EmbeddingsFile& file, const std::vector<std::s
   for (int64_t k = 1; k <= count; ++k) {
     const std::string where = "vector " + std::to_string(k) + " of " + std::to_string(count);
     int c = gzgetc(in);
-    while (c == '\n') c = gzgetc(in);
+    while (c == '\n' || c == '\r') c = gzgetc(in);  // a writer's line break, CRLF too
     id.clear();
     for (; c != ' '; c = gzgetc(in)) {
       if (c == -1) throw_read_error(in, file.path, where + ", in its node id");
