@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/sha256.h"
 #include "store/run_store.h"
 #include "test_support.h"
 
@@ -171,4 +172,17 @@ TEST_CASE("SIGTERM delivered twice at once, as timeout(1) does, still stops clea
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   kill(child, SIGTERM);
   require_stopped_cleanly(test::signal_workbench_run(child, SIGTERM, 0), store_path);
+}
+
+TEST_CASE("workbench doctor says what this machine offers", "[cli]") {
+  const auto result = run_workbench("doctor");
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.output, Contains("torch version:      2.11.0") &&
+                                Contains("hardware threads:") && Contains("trainers:") &&
+                                Contains("fused") && Contains("external"));
+  CHECK_THAT(result.output,
+             Contains(Sha256::uses_cpu_extensions()
+                          ? "input digests:      SHA-256, on the CPU's SHA extensions"
+                          : "input digests:      SHA-256, portable"));
 }

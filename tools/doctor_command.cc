@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "core/sha256.h"
 #include "run/environment.h"
 #include "train/trainer.h"
 #include "walk/walk_sampler.h"
@@ -39,6 +40,9 @@ int run_doctor() {
         "to half)\n",
         env.usable_memory_gib);
   }
+  std::printf("input digests:      SHA-256, %s\n",
+              Sha256::uses_cpu_extensions() ? "on the CPU's SHA extensions"
+                                            : "portable (no SHA extensions: about 4x slower)");
   std::printf("default device:     %s\n", resolve_device("auto").c_str());
   std::printf("walk samplers:      %s\n", join(walk_sampler_names()).c_str());
   std::printf("trainers:           %s\n", join(trainer_names()).c_str());
