@@ -3,7 +3,6 @@
 // must give a message naming the file and line (or the key) and what was
 // expected, exit non-zero, and leave no running run, no artifacts and no
 // temporary file behind. Inputs that look odd but are valid must succeed.
-#include <zlib.h>
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -72,13 +71,8 @@ std::vector<std::string> read_lines(const fs::path& path) {
 }
 
 void write_truncated_gzip(const std::string& path, const std::string& content, size_t keep_bytes) {
-  const std::string full = path + ".full";
-  gzFile file = gzopen(full.c_str(), "wb");
-  REQUIRE(file != nullptr);
-  gzwrite(file, content.data(), static_cast<unsigned>(content.size()));
-  gzclose(file);
-  std::ifstream in(full, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string full = test::write_gzip(path + ".full", content);
+  const std::string bytes = test::read_file(full);
   REQUIRE(bytes.size() > keep_bytes);
   std::ofstream(path, std::ios::binary) << bytes.substr(0, keep_bytes);
   fs::remove(full);

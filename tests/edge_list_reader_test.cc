@@ -1,7 +1,5 @@
 #include "graph/edge_list_reader.h"
 
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 
 #include "core/errors.h"
@@ -18,12 +16,7 @@ EdgeList read(const test::TempDir& dir, const std::string& content, EdgeListForm
 }
 
 void write_gzip(const std::string& path, const std::string& content, size_t keep_bytes) {
-  const std::string full = path + ".full";
-  gzFile file = gzopen(full.c_str(), "wb");
-  gzwrite(file, content.data(), static_cast<unsigned>(content.size()));
-  gzclose(file);
-  std::ifstream in(full, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = test::read_file(test::write_gzip(path + ".full", content));
   std::ofstream(path, std::ios::binary) << bytes.substr(0, std::min(keep_bytes, bytes.size()));
 }
 

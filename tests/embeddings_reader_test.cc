@@ -1,7 +1,5 @@
 #include "io/embeddings_reader.h"
 
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <limits>
@@ -94,11 +92,7 @@ TEST_CASE("word2vec text is read onto the graph's node order, bit for bit", "[em
     require_rows_match(read_embeddings({dir.write("loose.txt", loose), ""}, kGraphIds, 4), table);
   }
   SECTION("gzip") {
-    const std::string text = test::read_file(dir.file("e.emb"));
-    gzFile gz = gzopen(dir.file("e.emb.gz").c_str(), "wb");
-    REQUIRE(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())) ==
-            static_cast<int>(text.size()));
-    gzclose(gz);
+    test::write_gzip(dir.file("e.emb.gz"), test::read_file(dir.file("e.emb")));
     require_rows_match(read_embeddings({dir.file("e.emb.gz"), ""}, kGraphIds, 4), table);
   }
 }
@@ -220,10 +214,7 @@ TEST_CASE("word2vec binary as the word2vec tool writes it, plain or gzip", "[emb
              std::string(reinterpret_cast<const char*>(table.row(i)), 4 * sizeof(float)) + "\n";
   }
   require_rows_match(read_embeddings({dir.write("c.bin", bytes), ""}, kGraphIds, 4), table);
-  gzFile gz = gzopen(dir.file("c.bin.gz").c_str(), "wb");
-  REQUIRE(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())) ==
-          static_cast<int>(bytes.size()));
-  gzclose(gz);
+  test::write_gzip(dir.file("c.bin.gz"), bytes);
   require_rows_match(read_embeddings({dir.file("c.bin.gz"), ""}, kGraphIds, 4), table);
 }
 

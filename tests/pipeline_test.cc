@@ -266,21 +266,19 @@ TEST_CASE("vectors trained elsewhere are scored for node classification as the r
   REQUIRE(trained.scores.at("node/micro_f1") > 0.8);  // the communities are easy to tell apart
 
   context.artifact_directory = dir.file("external");
+  // The run's exports read back as vectors trained elsewhere, with its node ids.
+  const auto score_external = [&](const std::string& export_file, MemoryRecorder& recorder) {
+    run_pipeline(parse_experiment_config(
+                     text, "n.toml",
+                     {"train.trainer=\"external\"",
+                      "train.embeddings=\"" + dir.file("trained/" + export_file) + "\"",
+                      "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\""}),
+                 context, recorder, {});
+  };
   MemoryRecorder external;
-  run_pipeline(parse_experiment_config(
-                   text, "n.toml",
-                   {"train.trainer=\"external\"",
-                    "train.embeddings=\"" + dir.file("trained/embeddings.npy") + "\"",
-                    "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\""}),
-               context, external, {});
-  // The same vectors as torch.save writes them (the run's .pt export).
-  MemoryRecorder from_torch;
-  run_pipeline(parse_experiment_config(
-                   text, "n.toml",
-                   {"train.trainer=\"external\"",
-                    "train.embeddings=\"" + dir.file("trained/embeddings.pt") + "\"",
-                    "train.embeddings_ids=\"" + dir.file("trained/node_ids.txt") + "\""}),
-               context, from_torch, {});
+  score_external("embeddings.npy", external);
+  MemoryRecorder from_torch;  // the same vectors as torch.save writes them
+  score_external("embeddings.pt", from_torch);
   for (const char* key : {"node/macro_f1", "node/micro_f1", "node/macro_f1_std"}) {
     INFO(key);
     REQUIRE(external.scores.at(key) == trained.scores.at(key));

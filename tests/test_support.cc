@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <array>
 #include <atomic>
@@ -58,6 +59,17 @@ std::string read_file(const std::string& path) {
   std::stringstream content;
   content << in.rdbuf();
   return content.str();
+}
+
+std::string write_gzip(const std::string& path, const std::string& content) {
+  gzFile file = gzopen(path.c_str(), "wb");
+  const bool written =
+      file != nullptr && gzwrite(file, content.data(), static_cast<unsigned>(content.size())) ==
+                             static_cast<int>(content.size());
+  if (file == nullptr || gzclose(file) != Z_OK || !written) {
+    throw std::runtime_error("cannot write " + path);
+  }
+  return path;
 }
 
 std::string datasets_dir() {

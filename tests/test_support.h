@@ -32,6 +32,9 @@ Graph make_graph(int num_nodes, const std::vector<std::pair<int, int>>& edges,
 
 // The whole content of a file ("" when it cannot be read).
 std::string read_file(const std::string& path);
+// Writes `content` gzip-compressed to `path`; returns path. Throws
+// std::runtime_error when the file cannot be written.
+std::string write_gzip(const std::string& path, const std::string& content);
 // How many times `needle` occurs in `text`, overlaps included.
 size_t count_of(const std::string& text, const std::string& needle);
 

@@ -1,6 +1,7 @@
 #include "io/embedding_rows.h"
 
 #include <charconv>
+#include <cmath>
 
 #include "core/errors.h"
 
@@ -16,6 +17,38 @@ std::string shown_id(std::string_view name) {
 bool parse_count(std::string_view text, int64_t& value) {
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   return result.ec == std::errc() && result.ptr == text.data() + text.size() && value >= 0;
+}
+
+void check_finite_row(const float* row, int64_t cols, const std::string& path, int64_t r,
+                      std::string_view id) {
+  for (int64_t j = 0; j < cols; ++j) {
+    if (!std::isfinite(row[j])) {
+      throw DataError(located(path, 0,
+                              "row " + std::to_string(r + 1) + " (node " + shown_id(id) +
+                                  "), value " + std::to_string(j + 1) +
+                                  " is not a finite float32"));
+    }
+  }
+}
+
+RowIds::RowIds(const std::string& ids_path, const std::string& table_path, int64_t rows)
+    : reader_(ids_path), table_path_(table_path), rows_(rows) {}
+
+const std::string& RowIds::next(int64_t r) {
+  if (!reader_.next(id_)) {
+    throw DataError(located(
+        reader_.path(), static_cast<long>(reader_.line_number()),
+        "names " + std::to_string(r) + " rows; " + table_path_ + " has " + std::to_string(rows_)));
+  }
+  return id_;
+}
+
+void RowIds::finish() {
+  if (reader_.next(id_)) {
+    throw DataError(
+        located(reader_.path(), static_cast<long>(reader_.line_number()),
+                "names more rows than the " + std::to_string(rows_) + " of " + table_path_));
+  }
 }
 
 RowPlacer::RowPlacer(const std::vector<std::string>& node_ids, int64_t dimension, Places places)

@@ -9,6 +9,7 @@
 
 #include "core/matrix.h"
 #include "io/embeddings_reader.h"
+#include "io/line_reader.h"
 
 namespace wb {
 
@@ -18,6 +19,30 @@ std::string shown_id(std::string_view name);
 
 // A non-negative decimal integer, the whole of `text`.
 bool parse_count(std::string_view text, int64_t& value);
+
+// Throws DataError naming `path`, the row (from 0) and its node when one of
+// its `cols` values is not finite.
+void check_finite_row(const float* row, int64_t cols, const std::string& path, int64_t r,
+                      std::string_view id);
+
+// The ids file beside a .npy or torch.save table, which names no nodes: line
+// r + 1 names row r, and it must name exactly `rows` rows.
+class RowIds {
+ public:
+  RowIds(const std::string& ids_path, const std::string& table_path, int64_t rows);
+  // The id of row r, rows taken in order; throws DataError naming the ids
+  // file's line when it names only r rows.
+  const std::string& next(int64_t r);
+  int64_t line() const { return reader_.line_number(); }
+  // Throws DataError when the file names more rows than the table has.
+  void finish();
+
+ private:
+  LineReader reader_;
+  std::string table_path_;
+  int64_t rows_;
+  std::string id_;
+};
 
 // Puts each vector in its node's row and remembers where it came from, so a
 // second vector for a node names the first one's place.

@@ -35,11 +35,6 @@ void split_fields(std::string_view line, std::vector<std::string_view>& fields) 
 
 Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
                           int64_t dimension, EmbeddingsReadStats* stats) {
-  if (!file.ids_path.empty()) {
-    throw DataError(located(file.ids_path, 0,
-                            "train.embeddings_ids is for a .npy or torch.save file; " + file.path +
-                                " is word2vec text, whose lines name their nodes"));
-  }
   RowPlacer placer(node_ids, dimension);
   LineReader reader(file.path);
   std::string line;
@@ -228,19 +223,14 @@ Matrix read_npy(const EmbeddingsFile& file, const std::vector<std::string>& node
     throw DataError(located(file.path, 0, "read error"));
   }
   RowPlacer placer(node_ids, dimension);
-  LineReader ids(file.ids_path);
-  std::string id;
+  RowIds ids(file.ids_path, file.path, layout.rows);
   for (int64_t r = 0; r < layout.rows; ++r) {
-    if (!ids.next(id)) {
-      throw DataError(located(file.ids_path, static_cast<long>(ids.line_number()),
-                              "names " + std::to_string(r) + " rows; " + file.path + " has " +
-                                  std::to_string(layout.rows)));
-    }
+    const std::string& id = ids.next(r);
     if (!layout.fortran_order &&
         std::fread(data.data(), 1, data.size(), stream.get()) != data.size()) {
       throw DataError(located(file.path, 0, "read error at row " + std::to_string(r + 1)));
     }
-    float* row = placer.row_for(id, file.ids_path, ids.line_number());
+    float* row = placer.row_for(id, file.ids_path, ids.line());
     for (int64_t j = 0; j < layout.cols; ++j) {
       const int64_t item = layout.fortran_order ? j * layout.rows + r : j;
       const unsigned char* bytes = data.data() + item * layout.itemsize;
@@ -251,19 +241,10 @@ Matrix read_npy(const EmbeddingsFile& file, const std::vector<std::string>& node
         std::memcpy(&value, bytes, 8);
         row[j] = static_cast<float>(value);
       }
-      if (!std::isfinite(row[j])) {
-        throw DataError(located(file.path, 0,
-                                "row " + std::to_string(r + 1) + " (node " + shown_id(id) +
-                                    "), value " + std::to_string(j + 1) +
-                                    " is not a finite float32"));
-      }
     }
+    check_finite_row(row, layout.cols, file.path, r, id);
   }
-  if (ids.next(id)) {
-    throw DataError(
-        located(file.ids_path, static_cast<long>(ids.line_number()),
-                "names more rows than the " + std::to_string(layout.rows) + " of " + file.path));
-  }
+  ids.finish();
   return placer.finish(file.path, stats);
 }
 
@@ -286,8 +267,16 @@ Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string
                        int64_t dimension, EmbeddingsReadStats* stats) {
   if (starts_as_npy(file.path)) return read_npy(file, node_ids, dimension, stats);
   if (starts_as_zip(file.path)) return read_torch_embeddings(file, node_ids, dimension, stats);
-  if (is_word2vec_binary(file.path)) return read_word2vec_binary(file, node_ids, dimension, stats);
-  return read_word2vec_text(file, node_ids, dimension, stats);
+  const bool binary = is_word2vec_binary(file.path);
+  // word2vec files name their own nodes; an ids file beside one is a mistake.
+  if (!file.ids_path.empty()) {
+    throw DataError(located(file.ids_path, 0,
+                            "train.embeddings_ids is for a .npy or torch.save file; " + file.path +
+                                (binary ? " is word2vec binary, whose records name their nodes"
+                                        : " is word2vec text, whose lines name their nodes")));
+  }
+  return binary ? read_word2vec_binary(file, node_ids, dimension, stats)
+                : read_word2vec_text(file, node_ids, dimension, stats);
 }
 
 }  // namespace wb

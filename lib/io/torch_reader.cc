@@ -2,13 +2,11 @@
 
 #include <torch/serialize.h>
 
-#include <cmath>
 #include <cstring>
 #include <fstream>
 
 #include "core/errors.h"
 #include "io/embedding_rows.h"
-#include "io/line_reader.h"
 
 namespace wb {
 namespace {
@@ -104,31 +102,15 @@ Matrix read_torch_embeddings(const EmbeddingsFile& file, const std::vector<std::
   }
   const float* values = table.const_data_ptr<float>();
   RowPlacer placer(node_ids, dimension);
-  LineReader ids(file.ids_path);
-  std::string id;
+  RowIds ids(file.ids_path, file.path, rows);
   for (int64_t r = 0; r < rows; ++r) {
-    if (!ids.next(id)) {
-      throw DataError(located(
-          file.ids_path, static_cast<long>(ids.line_number()),
-          "names " + std::to_string(r) + " rows; " + file.path + " has " + std::to_string(rows)));
-    }
+    const std::string& id = ids.next(r);
     const float* source = values + r * cols;
-    for (int64_t j = 0; j < cols; ++j) {
-      if (!std::isfinite(source[j])) {
-        throw DataError(located(file.path, 0,
-                                "row " + std::to_string(r + 1) + " (node " + shown_id(id) +
-                                    "), value " + std::to_string(j + 1) +
-                                    " is not a finite float32"));
-      }
-    }
-    std::memcpy(placer.row_for(id, file.ids_path, ids.line_number()), source,
+    check_finite_row(source, cols, file.path, r, id);
+    std::memcpy(placer.row_for(id, file.ids_path, ids.line()), source,
                 sizeof(float) * static_cast<size_t>(cols));
   }
-  if (ids.next(id)) {
-    throw DataError(
-        located(file.ids_path, static_cast<long>(ids.line_number()),
-                "names more rows than the " + std::to_string(rows) + " of " + file.path));
-  }
+  ids.finish();
   return placer.finish(file.path, stats);
 }
 

@@ -93,11 +93,6 @@ bool is_word2vec_binary(const std::string& path) {
 
 Matrix read_word2vec_binary(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
                             int64_t dimension, EmbeddingsReadStats* stats) {
-  if (!file.ids_path.empty()) {
-    throw DataError(located(file.ids_path, 0,
-                            "train.embeddings_ids is for a .npy or torch.save file; " + file.path +
-                                " is word2vec binary, whose records name their nodes"));
-  }
   const GzipFile stream = open_gzip(file.path);
   gzFile in = stream.get();
   std::string header;

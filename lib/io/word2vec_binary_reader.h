@@ -17,8 +17,9 @@ namespace wb {
 // or a byte past ASCII before the line ends.
 bool is_word2vec_binary(const std::string& path);
 
-// As read_embeddings, for this format; errors name the vector (counted from
-// 1) and its node.
+// As read_embeddings, for this format (file.ids_path is not read:
+// read_embeddings refuses one); errors name the vector (counted from 1) and
+// its node.
 Matrix read_word2vec_binary(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
                             int64_t dimension, EmbeddingsReadStats* stats);
 

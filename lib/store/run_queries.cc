@@ -14,20 +14,13 @@
 namespace wb {
 namespace {
 
-std::map<std::string, std::string> load_param_map(Database& db, int64_t run_id) {
-  std::map<std::string, std::string> params;
-  Statement query(db, "SELECT key, value FROM params WHERE run_id = ?1");
+// The rows of a two-column query on one run, as a map from the first column.
+std::map<std::string, std::string> load_map(Database& db, const char* sql, int64_t run_id) {
+  std::map<std::string, std::string> map;
+  Statement query(db, sql);
   query.bind_int64(1, run_id);
-  while (query.step()) params[query.column_text(0)] = query.column_text(1);
-  return params;
-}
-
-std::map<std::string, std::string> load_input_map(Database& db, int64_t run_id) {
-  std::map<std::string, std::string> inputs;
-  Statement query(db, "SELECT role, sha256 FROM inputs WHERE run_id = ?1");
-  query.bind_int64(1, run_id);
-  while (query.step()) inputs[query.column_text(0)] = query.column_text(1);
-  return inputs;
+  while (query.step()) map[query.column_text(0)] = query.column_text(1);
+  return map;
 }
 
 bool mentions(const std::vector<RunCondition>& conditions, RunCondition::Source source) {
@@ -90,9 +83,13 @@ LIMIT ?5
       if (runs.size() >= limit) break;
       load_scores_and_tags(*db_, summary);
       const auto params =
-          need_params ? load_param_map(*db_, summary.id) : std::map<std::string, std::string>{};
+          need_params
+              ? load_map(*db_, "SELECT key, value FROM params WHERE run_id = ?1", summary.id)
+              : std::map<std::string, std::string>{};
       const auto inputs =
-          need_inputs ? load_input_map(*db_, summary.id) : std::map<std::string, std::string>{};
+          need_inputs
+              ? load_map(*db_, "SELECT role, sha256 FROM inputs WHERE run_id = ?1", summary.id)
+              : std::map<std::string, std::string>{};
       if (all_hold(conditions, params, summary.scores, inputs)) runs.push_back(std::move(summary));
     }
   });
