@@ -11,6 +11,7 @@
 #include "core/sha256.h"
 #include "store/run_store.h"
 #include "test_support.h"
+#include "train/sgns_kernel.h"
 
 using namespace wb;
 using Catch::Matchers::Contains;
@@ -185,4 +186,6 @@ TEST_CASE("workbench doctor says what this machine offers", "[cli]") {
              Contains(Sha256::uses_cpu_extensions()
                           ? "input digests:      SHA-256, on the CPU's SHA extensions"
                           : "input digests:      SHA-256, portable"));
+  CHECK_THAT(result.output, Contains("fused CPU kernel:   " + sgns_kernel_variants().front() +
+                                     " (this CPU runs: "));
 }

@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "core/sha256.h"
 #include "run/environment.h"
+#include "train/sgns_kernel.h"
 #include "train/trainer.h"
 #include "walk/walk_sampler.h"
 
@@ -40,6 +41,8 @@ int run_doctor() {
         "to half)\n",
         env.usable_memory_gib);
   }
+  std::printf("fused CPU kernel:   %s (this CPU runs: %s)\n", env.cpu_kernel.c_str(),
+              join(sgns_kernel_variants()).c_str());
   std::printf("input digests:      SHA-256, %s\n",
               Sha256::uses_cpu_extensions() ? "on the CPU's SHA extensions"
                                             : "portable (no SHA extensions: about 4x slower)");

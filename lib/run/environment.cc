@@ -12,6 +12,7 @@
 
 #include "core/errors.h"
 #include "core/memory_size.h"
+#include "train/sgns_kernel.h"
 
 #ifdef WORKBENCH_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
@@ -73,6 +74,7 @@ Environment detect_environment() {
   }
 #endif
   env.cpu_model = read_cpu_model();
+  env.cpu_kernel = sgns_kernel_variant();
   env.hardware_threads = static_cast<int>(std::thread::hardware_concurrency());
   env.memory_gib = physical_memory_bytes() / kGiB;
   env.usable_memory_gib = usable_memory_bytes() / kGiB;
@@ -100,6 +102,7 @@ std::vector<std::pair<std::string, std::string>> environment_pairs(const Environ
       {"cudnn_version", env.cudnn_version},
       {"gpu_count", std::to_string(env.gpus.size())},
       {"cpu_model", env.cpu_model},
+      {"cpu_kernel", env.cpu_kernel},
       {"hardware_threads", std::to_string(env.hardware_threads)},
       {"memory_gib", format_number(env.memory_gib)},
       {"usable_memory_gib", format_number(env.usable_memory_gib)},

@@ -21,6 +21,9 @@ struct Environment {
   std::string cudnn_version;         // empty without cuDNN
   std::vector<GpuInfo> gpus;
   std::string cpu_model;
+  // The fused CPU kernel's instruction set (sgns_kernel.h): runs on another
+  // variant differ in the last bits of their sums.
+  std::string cpu_kernel;
   int hardware_threads = 0;
   double memory_gib = 0;
   double usable_memory_gib = 0;  // lower than memory_gib under a cgroup memory limit

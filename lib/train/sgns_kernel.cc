@@ -1,12 +1,20 @@
 #include "train/sgns_kernel.h"
 
+#include <atomic>
 #include <cmath>
-#include <cstring>
+#include <stdexcept>
 
-#include "train/sgns_schedule.h"
+#include "train/sgns_lanes.h"
+
+// Vectors are returned by value from always-inlined functions only: GCC's
+// warning about their calling convention across targets concerns no call.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace wb {
 namespace {
+
+using lanes::Floats16;
+using lanes::Floats8;
 
 inline double log_sigmoid(float x) {
   // log s(x) = -log(1 + e^-x), written to stay finite for large |x|.
@@ -14,195 +22,249 @@ inline double log_sigmoid(float x) {
                 : static_cast<double>(x) - std::log1p(std::exp(static_cast<double>(x)));
 }
 
-// e^x for |x| <= 30, inline: Cephes' expf, 2^n e^r with |r| <= ln 2 / 2 and
-// a degree-6 polynomial, within 2 ulp of libm. A libm call would make the
-// register-resident kernel below spill every vector register around it (all
-// are caller-saved).
-inline float exp_within_30(float x) {
-  constexpr float kRound = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
-  const float n = (x * 1.44269504088896341f + kRound) - kRound;
-  const float r = (x - n * 0.693359375f) + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float e_r = p * r * r + r + 1.0f;
-  const int32_t exponent_bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &exponent_bits, sizeof scale);
-  return e_r * scale;
-}
+// The most targets scored side by side: eight scores fill one Floats8 for the
+// sigmoid, and eight accumulators plus the center and a row fit AVX2's
+// sixteen vector registers.
+constexpr int kMaxBatch = 8;
 
-// stable_sigmoid() (sgns_schedule.h, shared with the CUDA kernels) with the
-// exponential above.
-inline float inline_sigmoid(float x) {
-  if (x > 30.0f) return 1.0f;
-  if (x < -30.0f) return 0.0f;
-  return 1.0f / (1.0f + exp_within_30(-x));
-}
+// A center's targets in runs of distinct rows, each run with its labels and
+// the weights of its gradients.
+struct Batch {
+  float* rows[kMaxBatch];
+  float label[kMaxBatch];
+  float weight[kMaxBatch];
+};
 
-// Sixteen floats as one value: GCC lowers the arithmetic to one AVX-512
-// register, two AVX2 ones or four SSE ones, whichever clone it compiles.
-typedef float Floats16 __attribute__((vector_size(64)));
-typedef float Floats8 __attribute__((vector_size(32)));
-typedef float Floats4 __attribute__((vector_size(16)));
+// One batch of kCount distinct rows against the center, in two passes over
+// the dimensions. The first scores every row at once, so the kCount dot
+// products are independent chains the CPU runs side by side (one row at a
+// time, each waited for its sum, its sigmoid and its update before the next
+// began). The second moves every row and accumulates the center's gradient
+// into `gradient`, or, on the center's last batch, moves the center by it.
+// Rows are distinct, so every score sees each row as word2vec's sequential
+// loop would: the batching changes no result beyond the order of a sum.
+template <typename Vec, int kCount>
+__attribute__((always_inline)) inline double train_batch(float* center, const Batch& batch,
+                                                         int64_t dimension, float learning_rate,
+                                                         bool want_loss, bool first, bool last,
+                                                         float* gradient) {
+  constexpr int kWidth = lanes::width<Vec>();
+  float* rows[kCount];
+#pragma GCC unroll 8
+  for (int t = 0; t < kCount; ++t) rows[t] = batch.rows[t];
 
-// The sum of the sixteen lanes, added in halves. (Vectors pass by reference:
-// by value they would change the calling convention between clones.)
-inline float fold(const Floats16& sum16) {
-  const Floats8 sum8 = __builtin_shufflevector(sum16, sum16, 0, 1, 2, 3, 4, 5, 6, 7) +
-                       __builtin_shufflevector(sum16, sum16, 8, 9, 10, 11, 12, 13, 14, 15);
-  const Floats4 sum4 = __builtin_shufflevector(sum8, sum8, 0, 1, 2, 3) +
-                       __builtin_shufflevector(sum8, sum8, 4, 5, 6, 7);
-  return (sum4[0] + sum4[2]) + (sum4[1] + sum4[3]);
-}
-
-// u.v with two independent vector sums folded in halves at the end. Written
-// as a plain reduction, each multiply-add waited for the previous one and GCC
-// added the sixteen lanes one by one through the stack: a fifth of the
-// kernel's time in a profile.
-inline float dot(const float* a, const float* b, int64_t dimension) {
-  Floats16 even = {}, odd = {};
+  Vec sums[kCount];
+#pragma GCC unroll 8
+  for (int t = 0; t < kCount; ++t) sums[t] = Vec{};
   int64_t d = 0;
-  Floats16 x, y, z, w;  // rows are only float-aligned: loaded by memcpy
-  for (; d + 32 <= dimension; d += 32) {
-    std::memcpy(&x, a + d, sizeof x);
-    std::memcpy(&y, b + d, sizeof y);
-    std::memcpy(&z, a + d + 16, sizeof z);
-    std::memcpy(&w, b + d + 16, sizeof w);
-    even += x * y;
-    odd += z * w;
+  for (; d + kWidth <= dimension; d += kWidth) {
+    const Vec c = lanes::load<Vec>(center + d);
+#pragma GCC unroll 8
+    for (int t = 0; t < kCount; ++t) sums[t] += c * lanes::load<Vec>(rows[t] + d);
   }
-  if (d + 16 <= dimension) {
-    std::memcpy(&x, a + d, sizeof x);
-    std::memcpy(&y, b + d, sizeof y);
-    even += x * y;
-    d += 16;
+  float scores[kMaxBatch] = {};
+#pragma GCC unroll 8
+  for (int t = 0; t < kCount; ++t) {
+    scores[t] = lanes::fold(sums[t]);
+    for (int64_t tail = d; tail < dimension; ++tail) scores[t] += center[tail] * rows[t][tail];
   }
-  float score = fold(even + odd);
-  for (; d < dimension; ++d) score += a[d] * b[d];
-  return score;
-}
 
-// Scores one target row against the center, moves the row and accumulates the
-// center's gradient; `weight` counts the pairs the row stands for.
-inline double update_target(const float* center, float* target, int64_t dimension, float label,
-                            float weight, float learning_rate, bool want_loss,
-                            float* center_gradient) {
-  const float score = dot(center, target, dimension);
-  const float g = (label - stable_sigmoid(score)) * learning_rate * weight;
-#pragma omp simd
-  for (int64_t d = 0; d < dimension; ++d) {
-    center_gradient[d] += g * target[d];
-    target[d] += g * center[d];
-  }
-  return want_loss ? -weight * log_sigmoid(label > 0 ? score : -score) : 0.0;
-}
-
-// sgns_update() for a dimension of 16 * kBlocks: the center and its gradient
-// stay in registers for the whole pair (on AVX-512, 2 * 8 of the 32 for
-// d = 128) and each target row is loaded once, where the general loops read
-// the target twice and the center and gradient once per target.
-// Always inlined: a separate function would be compiled for the baseline
-// target only, not for each clone of its caller. The loss is a template
-// argument so that the usual path has no libm call in its loop.
-template <int kBlocks, bool kWantLoss>
-__attribute__((always_inline)) inline double sgns_update_in_registers(float* center,
-                                                                      float* const* targets,
-                                                                      int64_t num_targets,
-                                                                      float learning_rate) {
-  Floats16 c[kBlocks], gradient[kBlocks], row[kBlocks];
-#pragma GCC unroll 16
-  for (int b = 0; b < kBlocks; ++b) {
-    std::memcpy(&c[b], center + 16 * b, sizeof c[b]);
-    gradient[b] = Floats16{};
-  }
+  const Floats8 labels = lanes::load<Floats8>(batch.label);
+  const Floats8 weights = lanes::load<Floats8>(batch.weight);
+  const Floats8 steps =
+      (labels - lanes::sigmoid(lanes::load<Floats8>(scores))) * learning_rate * weights;
   double loss = 0;
-  for (int64_t t = 0; t < num_targets; ++t) {
-    float* target = targets[t];
-    Floats16 even = {}, odd = {};
-#pragma GCC unroll 16
-    for (int b = 0; b < kBlocks; ++b) {
-      std::memcpy(&row[b], target + 16 * b, sizeof row[b]);
-      if (b % 2 == 0) {
-        even += c[b] * row[b];
-      } else {
-        odd += c[b] * row[b];
-      }
+  if (want_loss) {
+    for (int t = 0; t < kCount; ++t) {
+      loss -= batch.weight[t] * log_sigmoid(batch.label[t] > 0 ? scores[t] : -scores[t]);
     }
-    const float score = fold(even + odd);
-    const float label = t == 0 ? 1.0f : 0.0f;
-    const float g = (label - inline_sigmoid(score)) * learning_rate;
-#pragma GCC unroll 16
-    for (int b = 0; b < kBlocks; ++b) {
-      gradient[b] += g * row[b];
-      row[b] += g * c[b];
-      std::memcpy(target + 16 * b, &row[b], sizeof row[b]);
-    }
-    if (kWantLoss) loss -= log_sigmoid(t == 0 ? score : -score);
   }
-#pragma GCC unroll 16
-  for (int b = 0; b < kBlocks; ++b) {
-    c[b] += gradient[b];
-    std::memcpy(center + 16 * b, &c[b], sizeof c[b]);
+
+  for (d = 0; d + kWidth <= dimension; d += kWidth) {
+    const Vec c = lanes::load<Vec>(center + d);
+    Vec g = first ? Vec{} : lanes::load<Vec>(gradient + d);
+#pragma GCC unroll 8
+    for (int t = 0; t < kCount; ++t) {
+      Vec row = lanes::load<Vec>(rows[t] + d);
+      g += steps[t] * row;
+      row += steps[t] * c;
+      lanes::store(rows[t] + d, row);
+    }
+    if (last) {
+      lanes::store(center + d, c + g);
+    } else {
+      lanes::store(gradient + d, g);
+    }
+  }
+  for (; d < dimension; ++d) {
+    float g = first ? 0.0f : gradient[d];
+    for (int t = 0; t < kCount; ++t) {
+      g += steps[t] * rows[t][d];
+      rows[t][d] += steps[t] * center[d];
+    }
+    if (last) {
+      center[d] += g;
+    } else {
+      gradient[d] = g;
+    }
   }
   return loss;
+}
+
+template <typename Vec>
+__attribute__((always_inline)) inline double train_batch_of(int count, float* center,
+                                                            const Batch& batch, int64_t dimension,
+                                                            float learning_rate, bool want_loss,
+                                                            bool first, bool last,
+                                                            float* gradient) {
+#define WB_BATCH(n)                                                                             \
+  case n:                                                                                       \
+    return train_batch<Vec, n>(center, batch, dimension, learning_rate, want_loss, first, last, \
+                               gradient)
+  switch (count) {
+    WB_BATCH(1);
+    WB_BATCH(2);
+    WB_BATCH(3);
+    WB_BATCH(4);
+    WB_BATCH(5);
+    WB_BATCH(6);
+    WB_BATCH(7);
+    default:
+      WB_BATCH(8);
+  }
+#undef WB_BATCH
+}
+
+// word2vec's update of one center: each target in turn is scored against the
+// center (fixed meanwhile), moved, and its gradient added to the center's,
+// which moves at the end. The targets are the positives (label 1, weight 1),
+// then the negatives (label 0, each standing for `negative_weight` pairs),
+// taken in batches of distinct rows: a row seen twice starts a new batch, so
+// its second score sees its first update, as in the sequential loop.
+template <typename Vec>
+__attribute__((always_inline)) inline double train_center(
+    float* center, float* const* positives, int64_t num_positives, float* const* negatives,
+    int64_t num_negatives, float negative_weight, int64_t dimension, float learning_rate,
+    bool want_loss, float* gradient) {
+  const int64_t total = num_positives + num_negatives;
+  double loss = 0;
+  Batch batch;
+  for (int t = 0; t < kMaxBatch; ++t) batch.label[t] = batch.weight[t] = 0.0f;
+  bool first = true;
+  for (int64_t next = 0; next < total;) {
+    int count = 0;
+    while (next < total && count < kMaxBatch) {
+      const bool positive = next < num_positives;
+      float* row = positive ? positives[next] : negatives[next - num_positives];
+      bool repeated = false;
+      for (int t = 0; t < count; ++t) repeated |= batch.rows[t] == row;
+      if (repeated) break;
+      batch.rows[count] = row;
+      batch.label[count] = positive ? 1.0f : 0.0f;
+      batch.weight[count] = positive ? 1.0f : negative_weight;
+      ++count;
+      ++next;
+    }
+    // Lanes past `count` must not carry a stale weight into the loss.
+    for (int t = count; t < kMaxBatch; ++t) batch.label[t] = batch.weight[t] = 0.0f;
+    loss += train_batch_of<Vec>(count, center, batch, dimension, learning_rate, want_loss, first,
+                                next == total, gradient);
+    first = false;
+  }
+  return loss;
+}
+
+// One function per instruction set; the always-inline templates above are
+// compiled into each with its target's instructions.
+#define WB_KERNEL_BODY(Vec)                                                            \
+  return train_center<Vec>(center, positives, num_positives, negatives, num_negatives, \
+                           negative_weight, dimension, learning_rate, want_loss, gradient)
+#define WB_KERNEL_PARAMETERS                                                                \
+  float *center, float *const *positives, int64_t num_positives, float *const *negatives,   \
+      int64_t num_negatives, float negative_weight, int64_t dimension, float learning_rate, \
+      bool want_loss, float *gradient
+
+double kernel_portable(WB_KERNEL_PARAMETERS) { WB_KERNEL_BODY(Floats8); }
+double kernel_portable_wide(WB_KERNEL_PARAMETERS) { WB_KERNEL_BODY(Floats16); }
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WB_SGNS_X86_VARIANTS 1
+__attribute__((target("avx2,fma"))) double kernel_avx2(WB_KERNEL_PARAMETERS) {
+  WB_KERNEL_BODY(Floats8);
+}
+__attribute__((target("avx512f,avx2,fma"))) double kernel_avx512(WB_KERNEL_PARAMETERS) {
+  WB_KERNEL_BODY(Floats16);
+}
+#endif
+#undef WB_KERNEL_BODY
+#undef WB_KERNEL_PARAMETERS
+
+using Kernel = double (*)(float*, float* const*, int64_t, float* const*, int64_t, float, int64_t,
+                          float, bool, float*);
+
+struct Variant {
+  const char* name;
+  Kernel kernel;
+};
+
+std::vector<Variant> runnable_variants() {
+  std::vector<Variant> variants;
+#ifdef WB_SGNS_X86_VARIANTS
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) variants.push_back({"avx512", kernel_avx512});
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+    variants.push_back({"avx2", kernel_avx2});
+  }
+#endif
+  variants.push_back({"portable", kernel_portable});
+  variants.push_back({"portable-wide", kernel_portable_wide});
+  return variants;
+}
+
+std::atomic<Kernel>& chosen_kernel() {
+  static std::atomic<Kernel> kernel{runnable_variants().front().kernel};
+  return kernel;
 }
 
 }  // namespace
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-double
-sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t dimension,
-            float learning_rate, bool want_loss, float* center_gradient) {
-  if (dimension == 128) {
-    return want_loss
-               ? sgns_update_in_registers<8, true>(center, targets, num_targets, learning_rate)
-               : sgns_update_in_registers<8, false>(center, targets, num_targets, learning_rate);
-  }
-  if (dimension == 64) {
-    return want_loss
-               ? sgns_update_in_registers<4, true>(center, targets, num_targets, learning_rate)
-               : sgns_update_in_registers<4, false>(center, targets, num_targets, learning_rate);
-  }
-  double loss = 0;
-#pragma omp simd
-  for (int64_t d = 0; d < dimension; ++d) center_gradient[d] = 0.0f;
-  for (int64_t t = 0; t < num_targets; ++t) {
-    loss += update_target(center, targets[t], dimension, t == 0 ? 1.0f : 0.0f, 1.0f, learning_rate,
-                          want_loss, center_gradient);
-  }
-#pragma omp simd
-  for (int64_t d = 0; d < dimension; ++d) center[d] += center_gradient[d];
-  return loss;
+std::vector<std::string> sgns_kernel_variants() {
+  std::vector<std::string> names;
+  for (const Variant& variant : runnable_variants()) names.emplace_back(variant.name);
+  return names;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("avx512f", "avx2", "default")))
-#endif
-double
-sgns_window_update(float* center, float* const* contexts, int64_t num_contexts,
-                   float* const* negatives, int64_t num_negatives, int64_t dimension,
+std::string sgns_kernel_variant() {
+  const Kernel kernel = chosen_kernel().load(std::memory_order_relaxed);
+  for (const Variant& variant : runnable_variants()) {
+    if (variant.kernel == kernel) return variant.name;
+  }
+  return "unknown";
+}
+
+void use_sgns_kernel_variant(const std::string& name) {
+  for (const Variant& variant : runnable_variants()) {
+    if (name == variant.name) {
+      chosen_kernel().store(variant.kernel, std::memory_order_relaxed);
+      return;
+    }
+  }
+  throw std::invalid_argument("no SGNS kernel variant '" + name + "' on this CPU");
+}
+
+double sgns_update(float* center, float* const* targets, int64_t num_targets, int64_t dimension,
                    float learning_rate, bool want_loss, float* center_gradient) {
-  double loss = 0;
-#pragma omp simd
-  for (int64_t d = 0; d < dimension; ++d) center_gradient[d] = 0.0f;
-  for (int64_t t = 0; t < num_contexts; ++t) {
-    loss += update_target(center, contexts[t], dimension, 1.0f, 1.0f, learning_rate, want_loss,
-                          center_gradient);
-  }
-  const float weight = static_cast<float>(num_contexts);
-  for (int64_t t = 0; t < num_negatives; ++t) {
-    loss += update_target(center, negatives[t], dimension, 0.0f, weight, learning_rate, want_loss,
-                          center_gradient);
-  }
-#pragma omp simd
-  for (int64_t d = 0; d < dimension; ++d) center[d] += center_gradient[d];
-  return loss;
+  if (num_targets <= 0) return 0.0;
+  return chosen_kernel().load(std::memory_order_relaxed)(center, targets, 1, targets + 1,
+                                                         num_targets - 1, 1.0f, dimension,
+                                                         learning_rate, want_loss, center_gradient);
+}
+
+double sgns_window_update(float* center, float* const* contexts, int64_t num_contexts,
+                          float* const* negatives, int64_t num_negatives, int64_t dimension,
+                          float learning_rate, bool want_loss, float* center_gradient) {
+  return chosen_kernel().load(std::memory_order_relaxed)(
+      center, contexts, num_contexts, negatives, num_negatives, static_cast<float>(num_contexts),
+      dimension, learning_rate, want_loss, center_gradient);
 }
 
 }  // namespace wb

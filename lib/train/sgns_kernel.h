@@ -1,12 +1,14 @@
 #pragma once
 // The innermost loops of skip-gram with negative sampling on the CPU, as
-// word2vec does them, updating rows in place. Rows are raw float pointers so
-// the loops vectorise (compiled for AVX-512, AVX2 and baseline x86-64, chosen
-// at load time); for d = 64 and 128 the center and its gradient stay in
-// registers for the whole pair. The CUDA kernels (sgns_cuda_kernels.cu) do
-// the same arithmetic in the same order; sums are split differently and the
+// word2vec does them, updating rows in place. A center's targets are scored
+// up to eight at a time, side by side, then moved in one more pass (see
+// sgns_kernel.cc); compiled for AVX-512, AVX2+FMA and portable vector code,
+// chosen once for the CPU. The CUDA kernels (sgns_cuda_kernels.cu) do the same
+// arithmetic in the same order; sums are split differently and the
 // exponential differs by an ulp or two, no more.
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace wb {
 
@@ -33,5 +35,15 @@ inline void prefetch_rows(float* const* rows, int64_t count, int64_t dimension) 
 double sgns_window_update(float* center, float* const* contexts, int64_t num_contexts,
                           float* const* negatives, int64_t num_negatives, int64_t dimension,
                           float learning_rate, bool want_loss, float* center_gradient);
+
+// The instruction-set variants of the kernel this CPU runs, the one used by
+// default first: "avx512", "avx2", then "portable" (8 lanes) and
+// "portable-wide" (16 lanes, the avx512 variant's code in portable
+// instructions, so its logic is tested on any CPU).
+std::vector<std::string> sgns_kernel_variants();
+// The variant in use, and a way to switch (for tests and benchmarks; the
+// variants differ in the last bits of their sums, not in what they compute).
+std::string sgns_kernel_variant();
+void use_sgns_kernel_variant(const std::string& name);
 
 }  // namespace wb
