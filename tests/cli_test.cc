@@ -175,6 +175,20 @@ TEST_CASE("SIGTERM delivered twice at once, as timeout(1) does, still stops clea
   require_stopped_cleanly(test::signal_workbench_run(child, SIGTERM, 0), store_path);
 }
 
+TEST_CASE("a file name after --set resolves against the current directory", "[cli]") {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "experiments");
+  std::filesystem::create_directories(dir.path() / "elsewhere");
+  const auto experiment = dir.write("experiments/e.toml", "[graph]\npath = \"g.tsv\"\n");
+  const auto result =
+      run_workbench("run " + experiment + " --store " + dir.file("runs/workbench.db") +
+                        " --set graph.path=missing.tsv",
+                    "cd " + dir.file("elsewhere") + " &&");
+  INFO(result.output);
+  CHECK(result.exit_code != 0);
+  CHECK_THAT(result.output, Contains(dir.file("elsewhere/missing.tsv")));
+}
+
 TEST_CASE("workbench doctor says what this machine offers", "[cli]") {
   const auto result = run_workbench("doctor");
   INFO(result.output);

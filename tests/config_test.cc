@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "config/experiment_config.h"
 #include "core/errors.h"
@@ -220,4 +221,24 @@ TEST_CASE("edge list paths resolve against the experiment file", "[config]") {
   REQUIRE(external.train.embeddings == (dir.path() / "vectors/e.npy").string());
   REQUIRE(external.train.embeddings_ids == (dir.path() / "experiments/ids.txt").string());
   REQUIRE_THROWS_WITH(load_experiment_config(dir.file("none.toml")), Contains("not found"));
+}
+
+TEST_CASE("file names set by overrides resolve against their own folder", "[config]") {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "experiments");
+  const auto path = dir.write("experiments/x.toml",
+                              "[graph]\npath = \"../data/g.txt\"\n[train]\ntrainer = \"external\"\n"
+                              "embeddings = \"e.npy\"\n");
+  const std::string shell = (dir.path() / "shell").string();
+  // A name typed after --set means what it means where it was typed...
+  const auto set = load_experiment_config(
+      path, {"graph.path=\"g2.txt\"", "train.embeddings_ids=ids.txt"}, shell);
+  CHECK(set.graph.path == (dir.path() / "shell/g2.txt").string());
+  CHECK(set.train.embeddings_ids == (dir.path() / "shell/ids.txt").string());
+  // ...while the names the file gives still resolve against the file.
+  CHECK(set.train.embeddings == (dir.path() / "experiments/e.npy").string());
+  // Absolute names are kept; without a folder for them, overrides resolve as the file does.
+  CHECK(load_experiment_config(path, {"graph.path=\"/g.txt\""}, shell).graph.path == "/g.txt");
+  CHECK(load_experiment_config(path, {"graph.path=\"g2.txt\""}).graph.path ==
+        (dir.path() / "experiments/g2.txt").string());
 }

@@ -2,6 +2,7 @@
 // bounds, and trial keys that are stable and tell trials apart.
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -215,6 +216,21 @@ TEST_CASE("runs keyed by an earlier key function are found and re-keyed", "[swee
   REQUIRE_THROWS_WITH(store.set_trial_keys(sweep_id, {{ids[0], "x"}, {plain, "y"}}),
                       Contains("is not a run of sweep"));
   REQUIRE(store.find_run(ids[0])->summary.trial_key == plan.trials[0].key);
+}
+
+TEST_CASE("file names among a sweep's settings resolve against the sweep file", "[sweep]") {
+  test::TempDir dir;
+  std::filesystem::create_directories(dir.path() / "experiments");
+  std::filesystem::create_directories(dir.path() / "sweeps");
+  dir.write("experiments/base.toml", "[graph]\npath = \"../data/a.txt\"\n");
+  const SweepConfig sweep = load_sweep_config(
+      dir.write("sweeps/s.toml",
+                "[sweep]\nexperiment = \"../experiments/base.toml\"\n[parameters]\n"
+                "\"graph.path\" = [\"graphs/b.txt\", \"/abs/c.txt\"]\n"));
+  const TrialPlan plan = plan_trials(sweep);
+  REQUIRE(plan.trials.size() == 2);
+  CHECK(plan.trials[0].config.graph.path == (dir.path() / "sweeps/graphs/b.txt").string());
+  CHECK(plan.trials[1].config.graph.path == "/abs/c.txt");
 }
 
 TEST_CASE("a combination the experiment refuses is located in the sweep file", "[sweep]") {

@@ -102,6 +102,7 @@ int report_compare(const ReportArgs& args) {
   CompareRequest request;
   request.experiment_path = args.experiment_path;
   request.overrides = args.overrides;
+  request.overrides_directory = std::filesystem::current_path().string();
   request.devices = args.devices;
   request.trainers = args.trainers;
   request.amps = args.amps;

@@ -83,7 +83,8 @@ int run_experiment(const RunArgs& args) {
     if (args.experiment_path.empty()) {
       throw ConfigError("workbench run: give an experiment file, or --resume RUN_ID");
     }
-    request.config = load_experiment_config(args.experiment_path, overrides);
+    request.config = load_experiment_config(args.experiment_path, overrides,
+                                            std::filesystem::current_path().string());
     request.config_path = args.experiment_path;
     store = std::make_unique<RunStore>(args.store_path);
     store->reap_dead_runs();

@@ -214,16 +214,25 @@ class FieldReader {
   std::set<std::string> known_sections_;
 };
 
-void apply_override(toml::table& root, const std::string& assignment,
-                    std::set<std::string>& overridden) {
+// "section.key" of a "section.key=value" assignment, split at its last dot.
+struct OverrideKey {
+  std::string section, key;
+  std::string full() const { return section + "." + key; }
+};
+
+OverrideKey override_key(const std::string& assignment) {
   const size_t equals = assignment.find('=');
   const size_t dot = assignment.rfind('.', equals);
   if (equals == std::string::npos || dot == std::string::npos || dot == 0) {
     throw ConfigError("--set " + assignment + ": expected section.key=value");
   }
-  const std::string section = assignment.substr(0, dot);
-  const std::string key = assignment.substr(dot + 1, equals - dot - 1);
-  const std::string value = assignment.substr(equals + 1);
+  return {assignment.substr(0, dot), assignment.substr(dot + 1, equals - dot - 1)};
+}
+
+void apply_override(toml::table& root, const std::string& assignment,
+                    std::set<std::string>& overridden) {
+  const auto [section, key] = override_key(assignment);
+  const std::string value = assignment.substr(assignment.find('=') + 1);
   toml::table* table = find_table(root, section, true);
   if (table == nullptr)
     throw ConfigError("--set " + assignment + ": " + section + " is not a table");
@@ -354,7 +363,8 @@ ExperimentConfig parse_experiment_config(const std::string& toml_text,
 }
 
 ExperimentConfig load_experiment_config(const std::string& path,
-                                        const std::vector<std::string>& overrides) {
+                                        const std::vector<std::string>& overrides,
+                                        const std::string& overrides_directory) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw ConfigError(located(path, 0, "experiment file not found"));
@@ -363,12 +373,22 @@ ExperimentConfig load_experiment_config(const std::string& path,
   std::stringstream text;
   text << file.rdbuf();
   ExperimentConfig config = parse_experiment_config(text.str(), path, overrides);
-  // Files named relative to the experiment file, so experiments run from anywhere.
-  for (std::string* named : {&config.graph.path, &config.eval.labels, &config.train.embeddings,
-                             &config.train.embeddings_ids}) {
-    if (!named->empty() && std::filesystem::path(*named).is_relative()) {
-      *named = (std::filesystem::absolute(path).parent_path() / *named).lexically_normal().string();
-    }
+  // Files named relative to the file that names them, so experiments run from
+  // anywhere, and a name typed after --set means what it means to the shell.
+  std::set<std::string> overridden;
+  for (const auto& assignment : overrides) overridden.insert(override_key(assignment).full());
+  const std::pair<std::string*, const char*> named_files[] = {
+      {&config.graph.path, "graph.path"},
+      {&config.eval.labels, "eval.labels"},
+      {&config.train.embeddings, "train.embeddings"},
+      {&config.train.embeddings_ids, "train.embeddings_ids"}};
+  for (const auto& [named, key] : named_files) {
+    if (named->empty() || !std::filesystem::path(*named).is_relative()) continue;
+    const bool from_overrides = overridden.count(key) > 0 && !overrides_directory.empty();
+    const std::filesystem::path base = from_overrides
+                                           ? std::filesystem::absolute(overrides_directory)
+                                           : std::filesystem::absolute(path).parent_path();
+    *named = (base / *named).lexically_normal().string();
   }
   return config;
 }

@@ -160,9 +160,14 @@ struct ExperimentConfig {
 
 // Reads, merges `overrides` ("section.key=value", values in TOML syntax; a bare
 // word is taken as a string) and validates. Throws ConfigError naming the file,
-// line and key of the first problem.
+// line and key of the first problem. Relative file names (graph.path,
+// eval.labels, train.embeddings, train.embeddings_ids) resolve against the
+// folder of the file that gave them: the experiment file's, or for one set
+// by `overrides`, `overrides_directory` (the current directory for --set, the
+// sweep file's folder for a sweep's settings; empty: the experiment file's).
 ExperimentConfig load_experiment_config(const std::string& path,
-                                        const std::vector<std::string>& overrides = {});
+                                        const std::vector<std::string>& overrides = {},
+                                        const std::string& overrides_directory = "");
 ExperimentConfig parse_experiment_config(const std::string& toml_text,
                                          const std::string& source_name,
                                          const std::vector<std::string>& overrides = {});

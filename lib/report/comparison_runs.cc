@@ -44,7 +44,8 @@ std::string id_list(const std::vector<int64_t>& ids) {
 }  // namespace
 
 std::vector<PlannedVariant> plan_variants(const CompareRequest& request, bool gpu_available) {
-  const ExperimentConfig base = load_experiment_config(request.experiment_path, request.overrides);
+  const ExperimentConfig base = load_experiment_config(request.experiment_path, request.overrides,
+                                                       request.overrides_directory);
   const std::vector<std::string> trainers =
       request.trainers.empty() ? std::vector<std::string>{base.train.trainer} : request.trainers;
   const std::vector<std::string> amps =
@@ -61,7 +62,8 @@ std::vector<PlannedVariant> plan_variants(const CompareRequest& request, bool gp
           overrides.push_back("experiment.device=" + quoted(device));
           overrides.push_back("train.trainer=" + quoted(trainer));
           overrides.push_back("train.amp=" + quoted(amp));
-          planned.config = load_experiment_config(request.experiment_path, overrides);
+          planned.config = load_experiment_config(request.experiment_path, overrides,
+                                                  request.overrides_directory);
           check_components(planned.config);
         }
         plan.push_back(std::move(planned));

@@ -19,6 +19,7 @@ namespace wb {
 struct CompareRequest {
   std::string experiment_path;
   std::vector<std::string> overrides;  // --set section.key=value
+  std::string overrides_directory;     // where their relative file names resolve
   std::vector<std::string> devices;    // cpu | cuda
   std::vector<std::string> trainers;   // empty: the experiment's own
   std::vector<std::string> amps;       // off | bf16 | fp16; empty: the experiment's own

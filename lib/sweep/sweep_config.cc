@@ -256,6 +256,10 @@ void check_parameter_shapes(const SweepConfig& sweep) {
 
 }  // namespace
 
+std::string sweep_directory(const SweepConfig& sweep) {
+  return std::filesystem::absolute(sweep.source_path).parent_path().string();
+}
+
 SweepConfig parse_sweep_config(const std::string& toml_text, const std::string& source_path) {
   toml::table root;
   try {

@@ -87,7 +87,8 @@ void check_parameter(const SweepConfig& sweep, const SweepParameter& parameter,
   }
   for (const std::string& value : probe_values(parameter)) {
     try {
-      load_experiment_config(sweep.experiment_path, {parameter.name + "=" + value});
+      load_experiment_config(sweep.experiment_path, {parameter.name + "=" + value},
+                             sweep_directory(sweep));
     } catch (const ConfigError& error) {
       fail(sweep, parameter.line,
            where + "the experiment does not accept " + value + ": " +

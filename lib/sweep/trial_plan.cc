@@ -101,7 +101,7 @@ std::vector<SettingValues> random_points(const SweepConfig& sweep) {
 ExperimentConfig resolve(const SweepConfig& sweep, const std::vector<std::string>& overrides,
                          const SettingValues& values) {
   try {
-    return load_experiment_config(sweep.experiment_path, overrides);
+    return load_experiment_config(sweep.experiment_path, overrides, sweep_directory(sweep));
   } catch (const ConfigError& error) {
     throw ConfigError(
         located(sweep.source_path, 0,
