@@ -35,6 +35,54 @@ TEST_CASE("roc_auc and average_precision with tied scores", "[eval]") {
   const std::vector<double> flat = {0.3, 0.3, 0.3, 0.3, 0.3};
   CHECK(roc_auc(flat, labels) == Approx(0.5));
   CHECK(average_precision(flat, labels) == Approx(3.0 / 5.0));
+
+  // Both from one sort: the same numbers.
+  const wb::RankingScores both = wb::ranking_scores(scores, labels);
+  CHECK(both.roc_auc == Approx(1.0 / 6.0));
+  CHECK(both.average_precision == Approx(2.0 / 6.0 + 1.0 / 5.0));
+  CHECK_THROWS_AS(wb::ranking_scores(scores, {1, 1, 1, 1, 1}), wb::Error);
+}
+
+TEST_CASE("roc_auc and average_precision agree with a direct count on many ties", "[eval]") {
+  // 2,000 scores on 20 levels: every tie run mixes classes, and the sort has
+  // to keep each score with its own label.
+  std::vector<double> scores;
+  std::vector<int> labels;
+  for (int i = 0; i < 2000; ++i) {
+    scores.push_back(static_cast<double>((i * 7919) % 20));
+    labels.push_back((i * 104729) % 3 == 0 ? 1 : 0);
+  }
+  double wins = 0;
+  int64_t positives = 0, negatives = 0;
+  for (size_t a = 0; a < scores.size(); ++a) {
+    if (labels[a] != 1) continue;
+    ++positives;
+    for (size_t b = 0; b < scores.size(); ++b) {
+      if (labels[b] != 0) continue;
+      wins += scores[a] > scores[b] ? 1.0 : scores[a] == scores[b] ? 0.5 : 0.0;
+    }
+  }
+  for (int label : labels) negatives += label == 0 ? 1 : 0;
+  const double expected_auc = wins / static_cast<double>(positives * negatives);
+  // AP: precision at each distinct level, weighted by the positives it adds.
+  double expected_ap = 0;
+  for (int level = 19; level >= 0; --level) {
+    int64_t at_or_above = 0, positives_at_or_above = 0, positives_at = 0;
+    for (size_t i = 0; i < scores.size(); ++i) {
+      if (scores[i] >= level) {
+        ++at_or_above;
+        positives_at_or_above += labels[i];
+        if (scores[i] == level) positives_at += labels[i];
+      }
+    }
+    expected_ap += static_cast<double>(positives_at) / static_cast<double>(positives) *
+                   static_cast<double>(positives_at_or_above) / static_cast<double>(at_or_above);
+  }
+  CHECK(roc_auc(scores, labels) == Approx(expected_auc).epsilon(1e-12));
+  CHECK(average_precision(scores, labels) == Approx(expected_ap).epsilon(1e-12));
+  const wb::RankingScores both = wb::ranking_scores(scores, labels);
+  CHECK(both.roc_auc == roc_auc(scores, labels));
+  CHECK(both.average_precision == average_precision(scores, labels));
 }
 
 TEST_CASE("perfect and inverted rankings", "[eval]") {

@@ -69,14 +69,26 @@ void write_features(const Matrix& embeddings, const NodePair& pair, EdgeOperator
 
 Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op,
                      int threads) {
-  Matrix features(static_cast<int64_t>(pairs.size()), embeddings.cols);
+  Matrix features;
+  edge_features_into(features, embeddings, pairs, op, threads);
+  return features;
+}
+
+void edge_features_into(Matrix& features, const Matrix& embeddings,
+                        const std::vector<NodePair>& pairs, EdgeOperator op, int threads) {
+  features.rows = static_cast<int64_t>(pairs.size());
+  features.cols = embeddings.cols;
+  const auto size = static_cast<size_t>(features.rows * features.cols);
+  // Grown in place, the vector would copy its old rows into a new block while
+  // both are held: free it first.
+  if (features.values.capacity() < size) std::vector<float>().swap(features.values);
+  features.values.resize(size);
   parallel_for_chunks(static_cast<int64_t>(pairs.size()), kPairsPerChunk, threads, {}, "eval",
                       [&](int64_t begin, int64_t end) {
                         for (int64_t i = begin; i < end; ++i) {
                           write_features(embeddings, pairs[i], op, features.row(i));
                         }
                       });
-  return features;
 }
 
 }  // namespace wb

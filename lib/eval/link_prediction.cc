@@ -85,8 +85,9 @@ constexpr int64_t kMrrNegatives = 100;
 void record(std::map<std::string, double>& results, const std::string& method,
             const std::vector<double>& scores, const std::vector<int>& labels, int threads) {
   const std::string prefix = "link/" + method + "/";
-  results[prefix + "roc_auc"] = roc_auc(scores, labels);
-  results[prefix + "ap"] = average_precision(scores, labels);
+  const RankingScores ranking = ranking_scores(scores, labels);
+  results[prefix + "roc_auc"] = ranking.roc_auc;
+  results[prefix + "ap"] = ranking.average_precision;
   std::vector<double> positives, negatives;
   for (size_t i = 0; i < scores.size(); ++i)
     (labels[i] ? positives : negatives).push_back(scores[i]);
@@ -182,7 +183,12 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
         static_cast<int64_t>(train.pairs.size() + test.pairs.size()) * embeddings.cols * 4;
     const int threads = side_by_side_threads(options.classifier, largest_fit);
     std::vector<std::map<std::string, double>> scored(static_cast<size_t>(fits));
+    // Fits in turn share one feature matrix, each filling it anew (see
+    // edge_features_into); side by side, each has its own.
+    Matrix shared_features;
     run_classifier_fits(fits, threads, progress, 0, fits, [&](int64_t fit) {
+      Matrix own_features;
+      Matrix& features = threads > 0 ? own_features : shared_features;
       const bool validation_fit = validating && fit < operators;
       const EdgeOperator op = options.operators[fit % operators];
       LogisticRegressionOptions classifier = options.classifier;
@@ -190,19 +196,18 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
       const LabelledPairs& fit_pairs = validation_fit ? v.fit : train;
       const LabelledPairs& scored_pairs = validation_fit ? v.held : test;
       LogisticRegression model(classifier);
-      model.fit(edge_features(embeddings, fit_pairs.pairs, op, classifier.threads),
-                fit_pairs.labels);
-      const std::vector<double> log_odds = model.decision_function(
-          edge_features(embeddings, scored_pairs.pairs, op, classifier.threads));
+      edge_features_into(features, embeddings, fit_pairs.pairs, op, classifier.threads);
+      model.fit(features, fit_pairs.labels);
+      edge_features_into(features, embeddings, scored_pairs.pairs, op, classifier.threads);
+      const std::vector<double> log_odds = model.decision_function(features);
       if (validation_fit) {
         scored[fit]["link/" + name(op) + "/val_roc_auc"] = roc_auc(log_odds, scored_pairs.labels);
       } else {
         record(scored[fit], name(op), log_odds, scored_pairs.labels, classifier.threads);
         if (!held_out.pairs.empty()) {
+          edge_features_into(features, embeddings, held_out.pairs, op, classifier.threads);
           scored[fit]["link/" + name(op) + "/val_roc_auc"] =
-              roc_auc(model.decision_function(
-                          edge_features(embeddings, held_out.pairs, op, classifier.threads)),
-                      held_out.labels);
+              roc_auc(model.decision_function(features), held_out.labels);
         }
       }
     });

@@ -13,6 +13,12 @@ namespace wb {
 // NumericError when a score is NaN.
 double roc_auc(const std::vector<double>& scores, const std::vector<int>& labels);
 double average_precision(const std::vector<double>& scores, const std::vector<int>& labels);
+// Both from one sort of the scores.
+struct RankingScores {
+  double roc_auc = 0;
+  double average_precision = 0;
+};
+RankingScores ranking_scores(const std::vector<double>& scores, const std::vector<int>& labels);
 
 // Fraction of positives scored strictly above the k-th highest negative
 // (OGB's Hits@K). With fewer than k negatives every positive counts as a hit,
