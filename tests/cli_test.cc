@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
@@ -67,6 +68,10 @@ TEST_CASE("workbench run stores a finished run with its history", "[cli]") {
   REQUIRE(run->summary.scores.at("link/hadamard/roc_auc") > 0.5);
   REQUIRE(run->artifacts.size() >= 5);
   REQUIRE_THAT(run->config_toml, Contains("users = 400"));
+  // The environment names the fused CPU kernel's instruction set: runs on
+  // another differ in the last bits of their sums.
+  const std::pair<std::string, std::string> kernel{"cpu_kernel", sgns_kernel_variants().front()};
+  CHECK(std::count(run->environment.begin(), run->environment.end(), kernel) == 1);
 
   const auto listed = run_workbench("runs list --store " + store_path);
   REQUIRE(listed.exit_code == 0);
