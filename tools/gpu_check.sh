@@ -36,7 +36,7 @@ BENCH_JSON=/tmp/gpu-store/bench.json
 if wants bench; then
   stamp "benchmarks"
   bounded 240 benchmarks "$BUILD/tests/bench/workbench_bench" \
-    --benchmark_filter="${WB_BENCH_FILTER:-^BM_Cuda[A-Za-z]+/[a-z]|^BM_ReadEdgeList/}" \
+    --benchmark_filter="${WB_BENCH_FILTER:-^BM_Cuda[A-Za-z]+/[a-z]|^BM_ReadEdgeList/|^BM_TrainCpuKernel/}" \
     --benchmark_out="$BENCH_JSON" --benchmark_out_format=json >"$OUT/bench.log" 2>&1
   echo "bench exit code $?"
 fi

@@ -21,6 +21,7 @@
 #include "eval/metrics.h"
 #include "graph/ecommerce_generator.h"
 #include "graph/edge_list_reader.h"
+#include "train/sgns_kernel.h"
 #include "train/trainer.h"
 #include "walk/walk_sampler.h"
 
@@ -137,6 +138,35 @@ void BM_Train(benchmark::State& state, const char* trainer_name, int64_t walk_co
   const Walks walks = sample_walks(*sampler, graph, walk_count, 80, resolve_thread_count(0));
   train_throughput(state, graph, walks, trainer_name, sharing);
 }
+
+// The fused CPU trainer on each kernel variant this CPU runs (sgns_kernel.h),
+// on BM_Train's walks: what the instruction set is worth on this machine.
+void BM_TrainCpuKernel(benchmark::State& state, const std::string& variant, const char* sharing) {
+  const std::string saved = sgns_kernel_variant();
+  use_sgns_kernel_variant(variant);
+  BM_Train(state, "fused", 20000, sharing);
+  use_sgns_kernel_variant(saved);
+}
+
+// One case per variant and negative sharing, registered at start-up (the
+// variants depend on the CPU). portable-wide is a test aid, the avx512
+// variant's code in portable instructions: not timed.
+const bool kCpuKernelCases = [] {
+  for (const std::string& variant : sgns_kernel_variants()) {
+    if (variant == "portable-wide") continue;
+    for (const char* sharing : {"none", "window"}) {
+      const std::string name = "BM_TrainCpuKernel/" + variant + "_" + sharing;
+      benchmark::RegisterBenchmark(name.c_str(),
+                                   [variant, sharing](benchmark::State& state) {
+                                     BM_TrainCpuKernel(state, variant, sharing);
+                                   })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime()
+          ->Iterations(1);
+    }
+  }
+  return true;
+}();
 
 // The fused CPU trainer on walks 0..19999 (node2vec, p = q = 1, as
 // ecommerce-500k), stored or drawn again as it trains them (walk.storage =
