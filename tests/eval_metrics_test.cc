@@ -171,9 +171,10 @@ TEST_CASE("edge operators on tiny vectors", "[eval]") {
       {wb::EdgeOperator::kWeightedL1, {2, 4, 4}},
       {wb::EdgeOperator::kWeightedL2, {4, 16, 16}},
   };
+  wb::Matrix features;  // filled again for each operator, as the evaluation does
   for (const auto& [op, values] : expected) {
     INFO(wb::name(op));
-    const wb::Matrix features = wb::edge_features(emb, pairs, op);
+    wb::edge_features_into(features, emb, pairs, op);
     REQUIRE(features.rows == 2);
     REQUIRE(features.cols == 3);
     for (int64_t j = 0; j < 3; ++j) {
@@ -181,7 +182,8 @@ TEST_CASE("edge operators on tiny vectors", "[eval]") {
       CHECK(features.row(1)[j] == Approx(values[j]));  // every operator is symmetric
     }
   }
-  CHECK_THROWS_AS(wb::edge_features(emb, {{0, 3}}, wb::EdgeOperator::kHadamard), wb::DataError);
+  CHECK_THROWS_AS(wb::edge_features_into(features, emb, {{0, 3}}, wb::EdgeOperator::kHadamard),
+                  wb::DataError);
 }
 
 TEST_CASE("edge operator names round-trip", "[eval]") {

@@ -67,13 +67,6 @@ void write_features(const Matrix& embeddings, const NodePair& pair, EdgeOperator
 
 }  // namespace
 
-Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op,
-                     int threads) {
-  Matrix features;
-  edge_features_into(features, embeddings, pairs, op, threads);
-  return features;
-}
-
 void edge_features_into(Matrix& features, const Matrix& embeddings,
                         const std::vector<NodePair>& pairs, EdgeOperator op, int threads) {
   features.rows = static_cast<int64_t>(pairs.size());

@@ -23,14 +23,11 @@ std::string name(EdgeOperator op);
 EdgeOperator parse_edge_operator(const std::string& text);
 const std::vector<EdgeOperator>& all_edge_operators();
 
-// One row per pair, embeddings.cols columns. Throws DataError when a pair
-// names a node without an embedding row.
-Matrix edge_features(const Matrix& embeddings, const std::vector<NodePair>& pairs, EdgeOperator op,
-                     int threads = 1);
-// The same into `features`, keeping its memory when it is large enough. The
-// fits of a large graph's evaluation write matrices of gigabytes one after
-// another; a fresh allocation each time had the kernel map and zero every
-// page again (a fifth of the evaluation's CPU time on 4M pairs).
+// Fills `features` with one row per pair, embeddings.cols columns, keeping
+// its memory when it is large enough. Throws DataError when a pair names a
+// node without an embedding row. The fits of a large graph's evaluation write matrices of gigabytes
+// one after another; a fresh allocation each time had the kernel map and zero every page again (a
+// fifth of the evaluation's CPU time on 4M pairs).
 void edge_features_into(Matrix& features, const Matrix& embeddings,
                         const std::vector<NodePair>& pairs, EdgeOperator op, int threads = 1);
 

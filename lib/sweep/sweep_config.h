@@ -50,12 +50,12 @@ struct SweepConfig {
 // the sweep file, the line and the key of the first problem.
 SweepConfig load_sweep_config(const std::string& path);
 
-// Only the sweep file's own structure, without looking at the base experiment
-// (load_sweep_config does both).
 // The sweep file's folder, against which the relative file names among its
 // settings resolve.
 std::string sweep_directory(const SweepConfig& sweep);
 
+// Only the sweep file's own structure, without looking at the base experiment
+// (load_sweep_config does both).
 SweepConfig parse_sweep_config(const std::string& toml_text, const std::string& source_path);
 
 // Checks the parameters, pinned keys, seeds and metric against the base

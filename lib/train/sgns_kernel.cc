@@ -148,8 +148,9 @@ __attribute__((always_inline)) inline double train_center(
     bool want_loss, float* gradient) {
   const int64_t total = num_positives + num_negatives;
   double loss = 0;
-  Batch batch;
-  for (int t = 0; t < kMaxBatch; ++t) batch.label[t] = batch.weight[t] = 0.0f;
+  // Lanes past a batch's count keep an earlier batch's values (or zeros):
+  // their steps are computed beside the others' and never used.
+  Batch batch{};
   bool first = true;
   for (int64_t next = 0; next < total;) {
     int count = 0;
@@ -165,8 +166,6 @@ __attribute__((always_inline)) inline double train_center(
       ++count;
       ++next;
     }
-    // Lanes past `count` must not carry a stale weight into the loss.
-    for (int t = count; t < kMaxBatch; ++t) batch.label[t] = batch.weight[t] = 0.0f;
     loss += train_batch_of<Vec>(count, center, batch, dimension, learning_rate, want_loss, first,
                                 next == total, gradient);
     first = false;
