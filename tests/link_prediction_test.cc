@@ -12,6 +12,7 @@
 #include "eval/logistic_regression.h"
 #include "eval/metrics.h"
 #include "graph/graph.h"
+#include "logistic_minimum.h"
 
 namespace {
 
@@ -154,6 +155,67 @@ TEST_CASE("the one-pass logistic fit matches LibTorch autograd's", "[eval]") {
       CHECK(largest < 1e-3);
       CHECK(wb::roc_auc(ours, labels) == Approx(wb::roc_auc(theirs, labels)).margin(1e-5));
     }
+  }
+}
+
+TEST_CASE("the whitened logistic fit reaches the optimum on strongly correlated features",
+          "[eval]") {
+  // Twelve columns from four latent values, three nearly equal columns each
+  // (correlation 0.998), as the operators' products of embedding dimensions
+  // can be; the label is noisy in one latent direction.
+  wb::Rng rng(5, 0);
+  const int64_t n = 2000, d = 12;
+  wb::Matrix x(n, d);
+  std::vector<int> labels(n);
+  for (int64_t i = 0; i < n; ++i) {
+    float latent[4];
+    for (float& v : latent) v = noise(rng, 1.0f);
+    for (int64_t j = 0; j < d; ++j) {
+      x.values[i * d + j] = 2.0f + latent[j % 4] + noise(rng, 0.05f);
+    }
+    labels[i] = latent[0] - latent[1] + noise(rng, 1.0f) > 0 ? 1 : 0;
+  }
+  // The objective is stated on standardised features: its minimum there.
+  wb::Matrix standardised = x;
+  std::vector<double> mean(d, 0.0), scale(d, 0.0);
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = 0; j < d; ++j) mean[j] += x.values[i * d + j] / static_cast<double>(n);
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = 0; j < d; ++j) scale[j] += std::pow(x.values[i * d + j] - mean[j], 2) / n;
+  }
+  for (double& s : scale) s = std::sqrt(s);
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t j = 0; j < d; ++j) {
+      standardised.values[i * d + j] =
+          static_cast<float>((x.values[i * d + j] - mean[j]) / scale[j]);
+    }
+  }
+  const std::vector<double> y(labels.begin(), labels.end());
+  for (const double l2 : {1.0, 0.01}) {
+    INFO("l2 " << l2);
+    const double minimum = wb::test::logistic_minimum(standardised, y, l2);
+    auto objective_of = [&](const wb::LogisticRegression& model) {
+      std::vector<double> w(d);
+      double b = model.intercept();
+      for (int64_t j = 0; j < d; ++j) {
+        w[j] = model.weights()[j] * scale[j];
+        b += model.weights()[j] * mean[j];
+      }
+      return wb::test::logistic_objective(standardised, y, w, b, l2);
+    };
+    wb::LogisticRegressionOptions options;
+    options.l2 = l2;
+    wb::LogisticRegression whitened(options);
+    whitened.fit(x, labels);
+    CHECK(objective_of(whitened) == Approx(minimum).margin(1e-6));
+    options.whiten = false;
+    wb::LogisticRegression standardised_only(options);
+    standardised_only.fit(x, labels);
+    CHECK(objective_of(standardised_only) == Approx(minimum).margin(1e-6));
+    // The same optimum in fewer passes over the features (11 against 27 and
+    // 19 against 37 when written).
+    CHECK(whitened.evaluations() * 3 < standardised_only.evaluations() * 2);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "eval/metrics.h"
 #include "eval/node_labels.h"
 #include "eval/one_vs_rest.h"
+#include "logistic_minimum.h"
 #include "test_support.h"
 
 using namespace wb;
@@ -221,77 +222,6 @@ TEST_CASE("classifier fits side by side score exactly as fits in turn", "[eval]"
 
 namespace {
 
-// One label's objective of the one-vs-rest fit in doubles: the mean log-loss
-// of z = x.w + b plus l2 / (2 n) ||w||^2.
-double label_objective(const Matrix& x, const std::vector<double>& y, const double* w, double b,
-                       double l2) {
-  double value = 0;
-  for (int64_t i = 0; i < x.rows; ++i) {
-    double z = b;
-    for (int64_t j = 0; j < x.cols; ++j) z += x.row(i)[j] * w[j];
-    value += std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z))) - y[i] * z;
-  }
-  double norm = 0;
-  for (int64_t j = 0; j < x.cols; ++j) norm += w[j] * w[j];
-  return value / x.rows + l2 / (2.0 * x.rows) * norm;
-}
-
-// Its minimum by Newton's method with a halving line search, in doubles,
-// where the columns' units do not matter: the reference optimum.
-double newton_minimum(const Matrix& x, const std::vector<double>& y, double l2) {
-  const int64_t n = x.rows, m = x.cols + 1;  // the weights, then the intercept
-  std::vector<double> theta(m, 0.0);
-  double value = label_objective(x, y, theta.data(), 0.0, l2);
-  for (int iteration = 0; iteration < 100; ++iteration) {
-    std::vector<double> gradient(m, 0.0), hessian(m * m, 0.0);
-    for (int64_t i = 0; i < n; ++i) {
-      std::vector<double> row(x.row(i), x.row(i) + x.cols);
-      row.push_back(1.0);
-      double z = 0;
-      for (int64_t j = 0; j < m; ++j) z += row[j] * theta[j];
-      const double p = 1.0 / (1.0 + std::exp(-z));
-      for (int64_t j = 0; j < m; ++j) {
-        gradient[j] += (p - y[i]) * row[j] / n;
-        for (int64_t k = 0; k < m; ++k) hessian[j * m + k] += p * (1 - p) * row[j] * row[k] / n;
-      }
-    }
-    for (int64_t j = 0; j + 1 < m; ++j) {
-      gradient[j] += l2 / n * theta[j];
-      hessian[j * m + j] += l2 / n;
-    }
-    // Solve hessian * step = gradient (Gaussian elimination, partial pivoting).
-    std::vector<double> step = gradient;
-    for (int64_t c = 0; c < m; ++c) {
-      int64_t pivot = c;
-      for (int64_t r = c + 1; r < m; ++r) {
-        if (std::abs(hessian[r * m + c]) > std::abs(hessian[pivot * m + c])) pivot = r;
-      }
-      for (int64_t k = 0; k < m; ++k) std::swap(hessian[c * m + k], hessian[pivot * m + k]);
-      std::swap(step[c], step[pivot]);
-      for (int64_t r = c + 1; r < m; ++r) {
-        const double f = hessian[r * m + c] / hessian[c * m + c];
-        for (int64_t k = c; k < m; ++k) hessian[r * m + k] -= f * hessian[c * m + k];
-        step[r] -= f * step[c];
-      }
-    }
-    for (int64_t c = m - 1; c >= 0; --c) {
-      for (int64_t k = c + 1; k < m; ++k) step[c] -= hessian[c * m + k] * step[k];
-      step[c] /= hessian[c * m + c];
-    }
-    for (double t = 1.0; t > 1e-6; t /= 2) {
-      std::vector<double> next = theta;
-      for (int64_t j = 0; j < m; ++j) next[j] -= t * step[j];
-      const double next_value = label_objective(x, y, next.data(), next[m - 1], l2);
-      if (next_value <= value) {
-        theta = next;
-        value = next_value;
-        break;
-      }
-    }
-  }
-  return value;
-}
-
 // The fitted classifier's objective, summed over labels.
 double fitted_objective(const Matrix& x, const std::vector<std::vector<double>>& y,
                         const OneVsRestClassifier& fitted, double l2) {
@@ -299,7 +229,7 @@ double fitted_objective(const Matrix& x, const std::vector<std::vector<double>>&
   for (size_t l = 0; l < y.size(); ++l) {
     std::vector<double> w;
     for (int64_t j = 0; j < x.cols; ++j) w.push_back(fitted.weights().row(j)[l]);
-    total += label_objective(x, y[l], w.data(), fitted.intercepts()[l], l2);
+    total += test::logistic_objective(x, y[l], w, fitted.intercepts()[l], l2);
   }
   return total;
 }
@@ -336,7 +266,7 @@ TEST_CASE("the whitened one-vs-rest fit reaches the optimum the raw fit stops sh
   for (double l2 : {1.0, 0.01}) {
     CAPTURE(l2);
     double minimum = 0;
-    for (int l = 0; l < num_labels; ++l) minimum += newton_minimum(x, indicators[l], l2);
+    for (int l = 0; l < num_labels; ++l) minimum += test::logistic_minimum(x, indicators[l], l2);
     OneVsRestOptions options;
     options.l2 = l2;
     OneVsRestClassifier whitened(options);

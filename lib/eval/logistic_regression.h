@@ -24,6 +24,9 @@ struct LogisticRegressionOptions {
   // (logistic_loss.h); true takes LibTorch autograd's forward and backward
   // instead, as on CUDA: the reference the one-pass gradient is tested against.
   bool autograd = false;
+  // L-BFGS in whitened coordinates (the same optimum in fewer passes over the
+  // features); false: on the standardised weights themselves, as before.
+  bool whiten = true;
 };
 
 class LogisticRegression {
@@ -43,11 +46,14 @@ class LogisticRegression {
   // The fitted model in the units of the raw (unstandardised) features.
   const std::vector<double>& weights() const { return weights_; }
   double intercept() const { return intercept_; }
+  // How many times the fit evaluated the objective (each a pass over x).
+  int evaluations() const { return evaluations_; }
 
  private:
   LogisticRegressionOptions options_;
   std::vector<double> weights_;
   double intercept_ = 0.0;
+  int evaluations_ = 0;
   bool fitted_ = false;
 };
 
