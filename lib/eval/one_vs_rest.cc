@@ -58,7 +58,7 @@ struct FittedWeights {
 // The objective (summed over labels, averaged over rows) and its gradient
 // without autograd: two matrix products and one sigmoid per evaluation.
 FittedWeights fit_whitened(const at::Tensor& inputs, const at::Tensor& targets, double penalty,
-                           int max_iterations) {
+                           int max_iterations, int& evaluations) {
   const Whitening whitening = whitening_of(inputs, penalty);
   const at::Tensor& a = whitening.transform;
   const auto options = at::TensorOptions(at::kFloat).device(inputs.device());
@@ -88,14 +88,17 @@ FittedWeights fit_whitened(const at::Tensor& inputs, const at::Tensor& targets, 
     b.mutable_grad() = residual_sum / rows;
     return loss;
   };
-  optimizer.step(closure);
+  optimizer.step([&]() {
+    ++evaluations;
+    return closure();
+  });
   at::NoGradGuard no_grad;
   return raw(w.detach(), b.detach());
 }
 
 // The reference: L-BFGS on the raw weights, gradients by autograd.
 FittedWeights fit_raw(const at::Tensor& inputs, const at::Tensor& targets, double penalty,
-                      int max_iterations) {
+                      int max_iterations, int& evaluations) {
   at::AutoGradMode enable_grad(true);
   const auto options = at::TensorOptions(at::kFloat).device(inputs.device());
   at::Tensor w = at::zeros({inputs.size(1), targets.size(1)}, options).requires_grad_(true);
@@ -111,7 +114,10 @@ FittedWeights fit_raw(const at::Tensor& inputs, const at::Tensor& targets, doubl
     loss.backward();
     return loss;
   };
-  optimizer.step(closure);
+  optimizer.step([&]() {
+    ++evaluations;
+    return closure();
+  });
   return {w.detach(), b.detach()};
 }
 
@@ -137,9 +143,11 @@ void OneVsRestClassifier::fit(const Matrix& x, const std::vector<std::vector<int
   targets = targets.to(device);
   // Per label: l2 / (2 n) ||w||^2 beside the mean log-loss.
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
-  const FittedWeights fitted = options_.whiten
-                                   ? fit_whitened(inputs, targets, penalty, options_.max_iterations)
-                                   : fit_raw(inputs, targets, penalty, options_.max_iterations);
+  evaluations_ = 0;
+  const FittedWeights fitted =
+      options_.whiten
+          ? fit_whitened(inputs, targets, penalty, options_.max_iterations, evaluations_)
+          : fit_raw(inputs, targets, penalty, options_.max_iterations, evaluations_);
 
   const at::Tensor raw_w = fitted.weights.to(at::kCPU).contiguous();
   const at::Tensor raw_b = fitted.intercepts.to(at::kCPU).to(at::kDouble).contiguous();

@@ -35,11 +35,14 @@ class OneVsRestClassifier {
   Matrix decision_function(const Matrix& x) const;
   const Matrix& weights() const { return weights_; }
   const std::vector<double>& intercepts() const { return intercepts_; }
+  // How many times the fit evaluated the objective.
+  int evaluations() const { return evaluations_; }
 
  private:
   OneVsRestOptions options_;
   Matrix weights_;  // [d x labels], in raw feature units
   std::vector<double> intercepts_;
+  int evaluations_ = 0;
 };
 
 // For each row, the `counts[i]` labels with the highest scores (the protocol's

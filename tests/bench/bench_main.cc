@@ -17,7 +17,6 @@
 #include "core/parallel.h"
 #include "eval/link_heuristics.h"
 #include "eval/link_split.h"
-#include "eval/logistic_regression.h"
 #include "eval/metrics.h"
 #include "graph/ecommerce_generator.h"
 #include "graph/edge_list_reader.h"
@@ -293,40 +292,7 @@ void BM_SampledMrr(benchmark::State& state) {
   state.counters["threads"] = threads;
 }
 
-// The link-prediction edge classifier's fit on 1M pairs of 128 features
-// (512 MB, as a Hadamard feature matrix of d = 128), by LibTorch autograd and
-// by the one-pass CPU gradient: L-BFGS evaluations are bound by reading the
-// matrix, which autograd reads twice per evaluation.
-void BM_LogisticFit(benchmark::State& state, bool autograd) {
-  const int64_t rows = 1 << 20, cols = 128;
-  Matrix x(rows, cols);
-  std::vector<int> labels(rows);
-  Rng rng(9, 0);
-  for (int64_t i = 0; i < rows; ++i) {
-    double margin = 0;
-    for (int64_t j = 0; j < cols; ++j) {
-      const float v = rng.uniform_float() - 0.5f;
-      x.values[i * cols + j] = v;
-      margin += (j % 2 == 0 ? 1.0 : -1.0) * v;
-    }
-    labels[i] = margin + 2.0 * (rng.uniform() - 0.5) > 0 ? 1 : 0;
-  }
-  LogisticRegressionOptions options;
-  options.threads = resolve_thread_count(0);
-  options.autograd = autograd;
-  for (auto _ : state) {
-    LogisticRegression model(options);
-    model.fit(x, labels);
-    benchmark::DoNotOptimize(model.weights().data());
-  }
-  state.counters["rows_per_s"] =
-      benchmark::Counter(static_cast<double>(rows), benchmark::Counter::kIsIterationInvariantRate);
-  state.counters["threads"] = options.threads;
-}
-
 // Rates are per wall-clock second: the work runs on worker threads.
-BENCHMARK_CAPTURE(BM_LogisticFit, autograd, true)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK_CAPTURE(BM_LogisticFit, one_pass, false)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReadEdgeList, one_thread, 1)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReadEdgeList, all_threads, 0)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_BuildGraph)->Unit(benchmark::kMillisecond)->UseRealTime();
