@@ -3,9 +3,9 @@
 # (skip-gram, negative sampling) on the same walks with the same settings
 # (d = 128, window 10, k = 5, one epoch, no subsampling, all cores). gensim is
 # installed for this script only, into the cache, never as a dependency.
-# The three trainers take turns, --repeat times, and the medians are compared:
-# a shared VM's speed drifts by 2x over minutes, so one run of each measures
-# the drift as much as the trainers.
+# The three trainers take turns, --repeat times, and the medians are compared,
+# of the times and of each turn's ratio: a shared VM's speed drifts by 2x over
+# minutes, so one run of each measures the drift as much as the trainers.
 # Usage: tools/bench_gensim.sh [--repeat N] [experiment.toml]
 #        (default: 3 turns on experiments/facebook.toml)
 set -euo pipefail
@@ -99,13 +99,19 @@ seconds = {
     "fused, window negatives": [r["timings.train"] for r in runs[1::2]],
 }
 print(f"walks: {gensim_rows[0][1]} sentences, {gensim_rows[0][2]} tokens, {threads} threads, "
-      f"{repeat} turns (median, then every turn)")
-print(f"{'trainer':<26}{'train s':>9}{'pairs/s':>12}{'vs gensim':>11}   per turn (s)")
+      f"{repeat} turns (medians of the times and of each turn's ratio, then every turn)")
+# Each turn runs the three back to back, so a turn's ratio compares them at
+# one speed of the VM; its median is the figure least moved by the drift.
+print(f"{'trainer':<26}{'train s':>9}{'pairs/s':>12}{'vs gensim':>11}{'per turn':>10}"
+      f"   per turn (s; ratio)")
 reference = statistics.median(seconds["gensim"])
 for name, values in seconds.items():
     median = statistics.median(values)
+    ratios = [g / v for g, v in zip(seconds["gensim"], values)]
     turns = " ".join(f"{v:.2f}" for v in values)
-    print(f"{name:<26}{median:>9.2f}{pairs / median:>12.3e}{reference / median:>10.2f}x   {turns}")
+    turn_ratios = " ".join(f"{r:.2f}" for r in ratios)
+    print(f"{name:<26}{median:>9.2f}{pairs / median:>12.3e}{reference / median:>10.2f}x"
+          f"{statistics.median(ratios):>9.2f}x   {turns}; {turn_ratios}")
 print("pairs counted by the workbench; both shrink the window the same way")
 quality = sorted(json.load(open(f"{work}/quality.json")), key=lambda r: r["id"])
 auc = [f'{r["scores.link/hadamard/roc_auc"]:.4f}' for r in quality]
