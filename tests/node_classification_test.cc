@@ -12,6 +12,7 @@
 
 #include "core/errors.h"
 #include "core/random.h"
+#include "eval/classifier_fits.h"
 #include "eval/metrics.h"
 #include "eval/node_labels.h"
 #include "eval/one_vs_rest.h"
@@ -281,4 +282,15 @@ TEST_CASE("the whitened one-vs-rest fit reaches the optimum the raw fit stops sh
     raw.fit(x, labels, num_labels);
     REQUIRE(fitted_objective(x, indicators, raw, l2) > minimum + 1e-5);
   }
+}
+
+TEST_CASE("classifier fits run side by side only while their memory stays under 1 GiB",
+          "[eval]") {
+  const int64_t mib = int64_t{1} << 20;
+  REQUIRE(side_by_side_threads(8, false, 10 * mib) == 8);
+  REQUIRE(side_by_side_threads(8, false, 300 * mib) == 3);
+  // One fit at a time runs in turn, parallel inside each operation instead.
+  REQUIRE(side_by_side_threads(8, false, 600 * mib) == 0);
+  REQUIRE(side_by_side_threads(1, false, 10 * mib) == 0);
+  REQUIRE(side_by_side_threads(8, true, 10 * mib) == 0);
 }

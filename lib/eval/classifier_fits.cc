@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <string>
 
 #include "core/parallel.h"
@@ -34,6 +35,14 @@ void run_classifier_fits(int64_t count, int threads, const Progress& progress, i
   }
   // set_num_threads also sets the process-wide default the workers changed.
   at::set_num_threads(torch_threads);
+}
+
+int side_by_side_threads(int threads, bool cuda, int64_t bytes_per_fit) {
+  constexpr int64_t kSideBySideBytes = int64_t{1} << 30;
+  if (cuda) return 0;
+  const int64_t fit_in_memory = kSideBySideBytes / std::max<int64_t>(1, bytes_per_fit);
+  const auto side_by_side = static_cast<int>(std::min<int64_t>(threads, fit_in_memory));
+  return side_by_side >= 2 ? side_by_side : 0;
 }
 
 }  // namespace wb

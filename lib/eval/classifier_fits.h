@@ -22,4 +22,10 @@ namespace wb {
 void run_classifier_fits(int64_t count, int threads, const Progress& progress, int64_t done,
                          int64_t total, const std::function<void(int64_t)>& fit);
 
+// The `threads` argument for run_classifier_fits: fits side by side on up to
+// `threads` CPU threads while their working memory, `bytes_per_fit` each,
+// stays under 1 GiB together; otherwise (or on CUDA) 0, in turn, each fit
+// parallel inside its operations.
+int side_by_side_threads(int threads, bool cuda, int64_t bytes_per_fit);
+
 }  // namespace wb

@@ -100,17 +100,6 @@ void record(std::map<std::string, double>& results, const std::string& method,
       sampled_mean_reciprocal_rank(positives, negatives, kMrrNegatives, 7, 0x3ee7ULL, threads);
 }
 
-// Edge-classifier fits side by side (see classifier_fits.h) while their
-// feature matrices, one per thread, stay under 1 GiB together; larger ones
-// (millions of pairs) run in turn, parallel inside each operation.
-int side_by_side_threads(const LogisticRegressionOptions& classifier, int64_t bytes_per_fit) {
-  constexpr int64_t kSideBySideBytes = int64_t{1} << 30;
-  if (classifier.device == "cuda") return 0;
-  const int64_t fit_in_memory = kSideBySideBytes / std::max<int64_t>(1, bytes_per_fit);
-  const auto threads = static_cast<int>(std::min<int64_t>(classifier.threads, fit_in_memory));
-  return threads >= 2 ? threads : 0;
-}
-
 }  // namespace
 
 void check_link_prediction_memory(const LinkSplit& split, int64_t num_nodes, int64_t dimension,
@@ -181,7 +170,8 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
     const int64_t fits = operators * (validating ? 2 : 1);
     const int64_t largest_fit =
         static_cast<int64_t>(train.pairs.size() + test.pairs.size()) * embeddings.cols * 4;
-    const int threads = side_by_side_threads(options.classifier, largest_fit);
+    const int threads = side_by_side_threads(options.classifier.threads,
+                                             options.classifier.device == "cuda", largest_fit);
     std::vector<std::map<std::string, double>> scored(static_cast<size_t>(fits));
     // Fits in turn share one feature matrix, each filling it anew (see
     // edge_features_into); side by side, each has its own.

@@ -139,7 +139,14 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   }
 
   const bool validating = options.validation_fraction > 0;
-  const int threads = options.classifier.device == "cuda" ? 0 : std::max(1, options.threads);
+  // A fit's working memory: copies of its rows and of the scored rows, the
+  // centred rows, and targets and logits per label, all floats (bounded by
+  // twice the labelled nodes' rows and labels).
+  const auto num_labels = static_cast<int64_t>(labels.label_names.size());
+  const int64_t bytes_per_fit =
+      static_cast<int64_t>(labelled.size()) * 2 * (embeddings.cols + num_labels) * 4;
+  const int threads = side_by_side_threads(std::max(1, options.threads),
+                                           options.classifier.device == "cuda", bytes_per_fit);
   const auto num_choices = static_cast<int64_t>(choices.size());
   const int64_t validation_fits = validating ? options.repeats * num_choices : 0;
   const int64_t total_fits = validation_fits + options.repeats;

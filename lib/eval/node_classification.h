@@ -32,7 +32,8 @@ struct NodeClassificationOptions {
   std::vector<std::string> normalize_choices = {"none"};
   // Classifier fits at once on the CPU, each on one LibTorch thread: a fit
   // this small spends most of its time starting and joining thread teams, so
-  // whole fits side by side go further. The scores do not depend on it.
+  // whole fits side by side go further. Fits too large to hold side by side
+  // (see side_by_side_threads) run in turn on LibTorch's threads.
   int threads = 1;
 };
 
