@@ -16,7 +16,8 @@ using namespace wb;
 namespace {
 
 int64_t add_run(RunStore& store, const std::string& p, double test, double validation,
-                const std::string& device = "cpu", int64_t seed = 1) {
+                const std::string& device = "cpu", int64_t seed = 1,
+                const std::string& graph_sha256 = "") {
   RunStart start;
   start.experiment = "paper-ppi";
   start.device = device;
@@ -31,6 +32,9 @@ int64_t add_run(RunStore& store, const std::string& p, double test, double valid
   auto recorder = store.recorder(id);
   recorder->score("node/macro_f1", test);
   recorder->score("node/val_macro_f1", validation);
+  if (!graph_sha256.empty()) {
+    recorder->input("graph", "/data/datasets/ppi/edges.csv", 1000, graph_sha256);
+  }
   if (p == "0.5") {  // these runs chose their classifier on validation nodes
     recorder->score("node/classifier_l2", seed == 1 ? 0.01 : 0.1);
     recorder->score("node/normalized", 1);
@@ -93,6 +97,19 @@ TEST_CASE("the paper report shows the setting with the best validation score", "
                Catch::Contains("classifier l2=0.01 unit rows or l2=0.1 unit rows; GPU"));
   REQUIRE(table.rows[1][3] == "not run");
   REQUIRE(table.rows[0][5].empty());  // heuristics are for link prediction
+}
+
+TEST_CASE("the paper report lists every version of the files its shown runs read", "[report]") {
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
+  add_run(store, "0.5", 0.20, 0.30, "cpu", 1, "aaaa");
+  add_run(store, "0.5", 0.22, 0.32, "cpu", 2, "bbbb");  // the same file, changed since
+  add_run(store, "4", 0.25, 0.10, "cpu", 1, "cccc");    // a setting not shown
+  const ReportTable table = paper_data_table(store, {{"ppi", "node/macro_f1", 0.1791}});
+  REQUIRE(table.rows.size() == 2);
+  REQUIRE(table.rows[0] ==
+          std::vector<std::string>{"ppi", "ppi/edges.csv", "graph", "1000", "aaaa"});
+  REQUIRE(table.rows[1][4] == "bbbb");
 }
 
 TEST_CASE("a setting added later, at its default, groups new runs with earlier ones", "[report]") {

@@ -75,6 +75,8 @@ struct Group {
   std::map<std::string, std::vector<double>> heuristics;  // link/<heuristic>/roc_auc by name
   bool held_out_validation = false;                       // eval.validation_edges = "held_out"
   int64_t latest_run = 0;
+  // The files the runs read: (role, file) -> their digests and sizes.
+  std::map<std::pair<std::string, std::string>, std::set<std::pair<std::string, int64_t>>> inputs;
 };
 
 std::string validation_key(const std::string& metric) {
@@ -204,6 +206,65 @@ std::string paper_setting_key(const RunDetails& run, bool (*ignored)(const std::
 
 bool ran_on_gpu(const RunSummary& run) { return run.device.rfind("cuda", 0) == 0; }
 
+namespace {
+
+// A path's last two components ("facebook/edges.csv"): which dataset's file,
+// without the machine's directories.
+std::string short_path(const std::string& path) {
+  const size_t last = path.rfind('/');
+  if (last == std::string::npos || last == 0) return path;
+  const size_t before = path.rfind('/', last - 1);
+  return before == std::string::npos ? path : path.substr(before + 1);
+}
+
+// The shown setting of one dataset on each device (null where none ran).
+struct ChosenGroups {
+  std::map<std::string, std::map<std::string, Group>> by_device;
+  const Group* cpu = nullptr;
+  const Group* gpu = nullptr;
+};
+
+ChosenGroups chosen_groups(const RunStore& store, const PaperScore& reference) {
+  ChosenGroups out;
+  for (const RunDetails& run : paper_runs(store, reference)) {
+    // Vectors trained elsewhere are not ours; the parity table shows them.
+    if (run.param("train.trainer") == "external") continue;
+    const RunSummary& summary = run.summary;
+    const double test = summary.scores.at(reference.metric);
+    const std::string device = ran_on_gpu(summary) ? "cuda" : "cpu";
+    const std::string settings =
+        "p=" + run.param("walk.p", "?") + " q=" + run.param("walk.q", "?") + ", " +
+        run.param("walk.walks_per_node", "?") + " walks/node, " + run.param("train.trainer", "?") +
+        ", k=" + run.param("train.negatives", "?") + " negatives " +
+        run.param("train.negative_sharing", "?") + ", " + run.param("train.storage", "?") + ", " +
+        run.param("train.epochs", "?") + " epoch(s)";
+    // Runs group by every setting but the seed and bookkeeping, so runs that
+    // differ anywhere else (a classifier, a learning rate) are never averaged.
+    const std::string key = paper_setting_key(run);
+    Group& group = out.by_device[device][key];
+    group.settings = settings;
+    group.held_out_validation = run.param("eval.validation_edges") == "held_out";
+    const std::string classifier = classifier_of(summary);
+    if (!classifier.empty()) group.classifiers.insert(classifier);
+    group.test.push_back(test);
+    const auto validation = summary.scores.find(validation_key(reference.metric));
+    if (validation != summary.scores.end()) group.validation.push_back(validation->second);
+    for (LinkHeuristic heuristic : all_link_heuristics()) {
+      const auto auc = summary.scores.find("link/" + name(heuristic) + "/roc_auc");
+      if (auc != summary.scores.end()) group.heuristics[name(heuristic)].push_back(auc->second);
+    }
+    for (const RunInput& input : run.inputs) {
+      group.inputs[{input.role, short_path(input.path)}].insert({input.sha256, input.bytes});
+    }
+    group.latest_run = std::max(group.latest_run, summary.id);
+  }
+  if (out.by_device.count("cpu")) out.cpu = chosen(out.by_device["cpu"]);
+  if (out.by_device.count("cuda")) out.gpu = chosen(out.by_device["cuda"]);
+  return out;
+}
+
+}  // namespace
+
 ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper) {
   ReportTable table;
   table.header = {"dataset",   "metric",    "paper (node2vec)",
@@ -212,38 +273,9 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
   table.align = {Align::kLeft,  Align::kLeft,  Align::kRight, Align::kRight,
                  Align::kRight, Align::kRight, Align::kLeft};
   for (const PaperScore& reference : paper) {
-    std::map<std::string, std::map<std::string, Group>> by_device;
-    for (const RunDetails& run : paper_runs(store, reference)) {
-      // Vectors trained elsewhere are not ours; the parity table shows them.
-      if (run.param("train.trainer") == "external") continue;
-      const RunSummary& summary = run.summary;
-      const double test = summary.scores.at(reference.metric);
-      const std::string device = ran_on_gpu(summary) ? "cuda" : "cpu";
-      const std::string settings =
-          "p=" + run.param("walk.p", "?") + " q=" + run.param("walk.q", "?") + ", " +
-          run.param("walk.walks_per_node", "?") + " walks/node, " +
-          run.param("train.trainer", "?") + ", k=" + run.param("train.negatives", "?") +
-          " negatives " + run.param("train.negative_sharing", "?") + ", " +
-          run.param("train.storage", "?") + ", " + run.param("train.epochs", "?") + " epoch(s)";
-      // Runs group by every setting but the seed and bookkeeping, so runs that
-      // differ anywhere else (a classifier, a learning rate) are never averaged.
-      const std::string key = paper_setting_key(run);
-      Group& group = by_device[device][key];
-      group.settings = settings;
-      group.held_out_validation = run.param("eval.validation_edges") == "held_out";
-      const std::string classifier = classifier_of(summary);
-      if (!classifier.empty()) group.classifiers.insert(classifier);
-      group.test.push_back(test);
-      const auto validation = summary.scores.find(validation_key(reference.metric));
-      if (validation != summary.scores.end()) group.validation.push_back(validation->second);
-      for (LinkHeuristic heuristic : all_link_heuristics()) {
-        const auto auc = summary.scores.find("link/" + name(heuristic) + "/roc_auc");
-        if (auc != summary.scores.end()) group.heuristics[name(heuristic)].push_back(auc->second);
-      }
-      group.latest_run = std::max(group.latest_run, summary.id);
-    }
-    const Group* cpu = by_device.count("cpu") ? chosen(by_device["cpu"]) : nullptr;
-    const Group* gpu = by_device.count("cuda") ? chosen(by_device["cuda"]) : nullptr;
+    const ChosenGroups groups = chosen_groups(store, reference);
+    const Group* cpu = groups.cpu;
+    const Group* gpu = groups.gpu;
     std::string settings = cpu ? "CPU: " + settings_text(*cpu) : "";
     if (gpu) settings += std::string(settings.empty() ? "" : "; ") + "GPU: " + settings_text(*gpu);
     char paper_value[48];
@@ -251,6 +283,31 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
                   reference.other_graph ? "(%.4f, other graph)" : "%.4f", reference.value);
     table.rows.push_back({reference.dataset, reference.metric, paper_value, cell(cpu), cell(gpu),
                           heuristic_cell(cpu ? cpu : gpu, reference.metric), settings});
+  }
+  return table;
+}
+
+ReportTable paper_data_table(const RunStore& store, const std::vector<PaperScore>& paper) {
+  ReportTable table;
+  table.header = {"dataset", "file", "read as", "bytes", "sha256"};
+  table.align = {Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft};
+  for (const PaperScore& reference : paper) {
+    const ChosenGroups groups = chosen_groups(store, reference);
+    std::map<std::pair<std::string, std::string>, std::set<std::pair<std::string, int64_t>>> inputs;
+    for (const Group* group : {groups.cpu, groups.gpu}) {
+      if (group == nullptr) continue;
+      for (const auto& [file, versions] : group->inputs) {
+        inputs[file].insert(versions.begin(), versions.end());
+      }
+    }
+    // Every version a shown run read: two digests for one file mean the
+    // runs averaged together did not read the same data.
+    for (const auto& [file, versions] : inputs) {
+      for (const auto& [sha256, bytes] : versions) {
+        table.rows.push_back(
+            {reference.dataset, file.second, file.first, std::to_string(bytes), sha256});
+      }
+    }
   }
   return table;
 }
@@ -268,6 +325,13 @@ void write_paper_report(const RunStore& store, const std::vector<PaperScore>& pa
       "paper's graph heuristics (common neighbours, Jaccard, Adamic-Adar, preferential "
       "attachment) on the same split, from the shown runs.");
   document.table(paper_results_table(store, paper));
+  const ReportTable data = paper_data_table(store, paper);
+  if (!data.rows.empty()) {
+    document.paragraph(
+        "The files the shown runs read, with the SHA-256 each run stored (a file listed twice "
+        "was read in two versions).");
+    document.table(data);
+  }
 
   const ReportTable parity = trainer_parity_table(store, paper);
   document.heading("Fast trainers against the reference");

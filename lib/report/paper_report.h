@@ -41,6 +41,10 @@ bool ran_on_gpu(const RunSummary& run);
 
 ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper);
 
+// The files (graph, labels) the runs shown by paper_results_table read: one
+// row per dataset, file and version, with its size and SHA-256.
+ReportTable paper_data_table(const RunStore& store, const std::vector<PaperScore>& paper);
+
 void write_paper_report(const RunStore& store, const std::vector<PaperScore>& paper,
                         ReportDocument& document);
 
