@@ -132,9 +132,10 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
   const at::Tensor inverse_scale =
       at::reciprocal(to_float_tensor(standardisation.scale)).to(device);
 
-  // w lives in standardised units. Folding the standardisation into the
-  // weights ((x - mean) / scale . w = x . (w / scale) - mean . (w / scale))
-  // avoids a standardised copy of a feature matrix that can be gigabytes.
+  // L-BFGS moves v; w = A v lives in standardised units. Folding the
+  // standardisation into the weights ((x - mean) / scale . w =
+  // x . (w / scale) - mean . (w / scale)) avoids a standardised copy of a
+  // feature matrix that can be gigabytes.
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
   const at::Tensor a = (options_.whiten ? whitening_transform(x, standardisation, penalty)
                                         : at::eye(x.cols, at::kFloat))
