@@ -11,6 +11,7 @@
 #include "core/parallel.h"
 #include "eval/lbfgs_options.h"
 #include "eval/logistic_loss.h"
+#include "eval/preconditioner.h"
 
 namespace wb {
 namespace {
@@ -80,12 +81,7 @@ at::Tensor whitening_transform(const Matrix& x, const Standardisation& s, double
   const at::Tensor curvature =
       (at::mm(rows.t(), rows) / static_cast<double>(sample)).to(at::kDouble) +
       2.0 * penalty * at::eye(x.cols, at::kDouble);
-  const auto [eigenvalues, eigenvectors] = at::linalg_eigh(curvature);
-  // Directions of (almost) no curvature, such as constant columns without a
-  // penalty, are clamped: nothing there moves the objective.
-  const double largest = eigenvalues.max().item<double>();
-  if (!(largest > 0)) return at::eye(x.cols, at::kFloat);
-  return (eigenvectors * at::rsqrt(eigenvalues.clamp_min(largest * 1e-12))).to(at::kFloat);
+  return inverse_square_root(curvature);
 }
 
 at::Tensor to_float_tensor(const std::vector<double>& values) {

@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "eval/lbfgs_options.h"
+#include "eval/preconditioner.h"
 
 namespace wb {
 namespace {
@@ -39,15 +40,7 @@ Whitening whitening_of(const at::Tensor& inputs, double penalty) {
   const at::Tensor spread64 = spread.to(at::kCPU).to(at::kDouble);
   const at::Tensor curvature = spread64.unsqueeze(1) * correlation * spread64.unsqueeze(0) +
                                2.0 * penalty * at::eye(inputs.size(1), at::kDouble);
-  const auto [eigenvalues, eigenvectors] = at::linalg_eigh(curvature);
-  // Directions of (almost) no curvature, such as constant columns without a
-  // penalty, are clamped: nothing there moves the objective, so their scale
-  // does not matter as long as it is finite.
-  const double largest = eigenvalues.max().item<double>();
-  const at::Tensor transform =
-      largest > 0 ? eigenvectors * at::rsqrt(eigenvalues.clamp_min(largest * 1e-12))
-                  : at::eye(inputs.size(1), at::kDouble);
-  return {mean, transform.to(at::kFloat).to(inputs.device())};
+  return {mean, inverse_square_root(curvature).to(inputs.device())};
 }
 
 struct FittedWeights {
