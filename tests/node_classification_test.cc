@@ -284,13 +284,26 @@ TEST_CASE("the whitened one-vs-rest fit reaches the optimum the raw fit stops sh
   }
 }
 
-TEST_CASE("classifier fits run side by side only while their memory stays under 1 GiB",
-          "[eval]") {
+TEST_CASE("classifier fits run side by side only while their memory stays under 1 GiB", "[eval]") {
   const int64_t mib = int64_t{1} << 20;
-  REQUIRE(side_by_side_threads(8, false, 10 * mib) == 8);
-  REQUIRE(side_by_side_threads(8, false, 300 * mib) == 3);
-  // One fit at a time runs in turn, parallel inside each operation instead.
-  REQUIRE(side_by_side_threads(8, false, 600 * mib) == 0);
-  REQUIRE(side_by_side_threads(1, false, 10 * mib) == 0);
-  REQUIRE(side_by_side_threads(8, true, 10 * mib) == 0);
+  auto plan = [](int threads, bool cuda, int64_t bytes) {
+    const FitThreads p = plan_classifier_fits(threads, cuda, bytes);
+    return std::make_pair(p.side_by_side, p.in_turn);
+  };
+  REQUIRE(plan(8, false, 10 * mib) == std::make_pair(8, 8));
+  REQUIRE(plan(8, false, 300 * mib) == std::make_pair(3, 8));
+  // One fit at a time runs in turn, parallel inside each operation on the
+  // run's threads instead.
+  REQUIRE(plan(8, false, 600 * mib) == std::make_pair(0, 8));
+  REQUIRE(plan(1, false, 10 * mib) == std::make_pair(0, 1));
+  REQUIRE(plan(8, true, 10 * mib) == std::make_pair(0, 8));
+}
+
+TEST_CASE("fits in turn use the run's threads and leave LibTorch's count as it was", "[eval]") {
+  const int before = at::get_num_threads();
+  int inside = 0;
+  run_classifier_fits(2, FitThreads{0, 3}, {}, 0, 2,
+                      [&](int64_t) { inside = at::get_num_threads(); });
+  REQUIRE(inside == 3);
+  REQUIRE(at::get_num_threads() == before);
 }

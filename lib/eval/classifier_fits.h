@@ -12,20 +12,24 @@
 
 namespace wb {
 
-// Runs fit(0) .. fit(count - 1), reporting "eval" progress as fits done + 1
-// .. done + count of all `total`, and stopping between fits when asked.
-// threads > 0: on that many threads, one LibTorch thread each (the
-// process-wide LibTorch thread count is restored afterwards); the results do
-// not depend on `threads`. threads = 0: in turn on the calling thread (GPU
-// fits, or fits too large to hold side by side). The first exception thrown
-// by a fit is rethrown here.
-void run_classifier_fits(int64_t count, int threads, const Progress& progress, int64_t done,
-                         int64_t total, const std::function<void(int64_t)>& fit);
+// How an evaluation's fits use the run's threads: side by side, each fit on
+// one LibTorch thread, or in turn, each fit on `in_turn` LibTorch threads.
+struct FitThreads {
+  int side_by_side = 0;  // > 0: that many fits at once; 0: in turn
+  int in_turn = 1;       // LibTorch threads of a fit run in turn
+};
 
-// The `threads` argument for run_classifier_fits: fits side by side on up to
-// `threads` CPU threads while their working memory, `bytes_per_fit` each,
-// stays under 1 GiB together; otherwise (or on CUDA) 0, in turn, each fit
-// parallel inside its operations.
-int side_by_side_threads(int threads, bool cuda, int64_t bytes_per_fit);
+// Fits side by side on up to `threads` CPU threads while their working
+// memory, `bytes_per_fit` each, stays under 1 GiB together; otherwise (one
+// thread, or CUDA) in turn, on the run's `threads`.
+FitThreads plan_classifier_fits(int threads, bool cuda, int64_t bytes_per_fit);
+
+// Runs fit(0) .. fit(count - 1) as `plan` says, reporting "eval" progress as
+// fits done + 1 .. done + count of all `total`, and stopping between fits
+// when asked. The process-wide LibTorch thread count is restored afterwards;
+// side by side, the results do not depend on the number of fits at once.
+// The first exception thrown by a fit is rethrown here.
+void run_classifier_fits(int64_t count, const FitThreads& plan, const Progress& progress,
+                         int64_t done, int64_t total, const std::function<void(int64_t)>& fit);
 
 }  // namespace wb

@@ -170,19 +170,20 @@ std::map<std::string, double> evaluate_link_prediction(const Matrix& embeddings,
     const int64_t fits = operators * (validating ? 2 : 1);
     const int64_t largest_fit =
         static_cast<int64_t>(train.pairs.size() + test.pairs.size()) * embeddings.cols * 4;
-    const int threads = side_by_side_threads(options.classifier.threads,
-                                             options.classifier.device == "cuda", largest_fit);
+    const FitThreads plan = plan_classifier_fits(options.classifier.threads,
+                                                 options.classifier.device == "cuda", largest_fit);
+    const bool side_by_side = plan.side_by_side > 0;
     std::vector<std::map<std::string, double>> scored(static_cast<size_t>(fits));
     // Fits in turn share one feature matrix, each filling it anew (see
     // edge_features_into); side by side, each has its own.
     Matrix shared_features;
-    run_classifier_fits(fits, threads, progress, 0, fits, [&](int64_t fit) {
+    run_classifier_fits(fits, plan, progress, 0, fits, [&](int64_t fit) {
       Matrix own_features;
-      Matrix& features = threads > 0 ? own_features : shared_features;
+      Matrix& features = side_by_side ? own_features : shared_features;
       const bool validation_fit = validating && fit < operators;
       const EdgeOperator op = options.operators[fit % operators];
       LogisticRegressionOptions classifier = options.classifier;
-      if (threads > 0) classifier.threads = 1;
+      if (side_by_side) classifier.threads = 1;
       const LabelledPairs& fit_pairs = validation_fit ? v.fit : train;
       const LabelledPairs& scored_pairs = validation_fit ? v.held : test;
       LogisticRegression model(classifier);

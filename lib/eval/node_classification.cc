@@ -145,8 +145,8 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   const auto num_labels = static_cast<int64_t>(labels.label_names.size());
   const int64_t bytes_per_fit =
       static_cast<int64_t>(labelled.size()) * 2 * (embeddings.cols + num_labels) * 4;
-  const int threads = side_by_side_threads(std::max(1, options.threads),
-                                           options.classifier.device == "cuda", bytes_per_fit);
+  const FitThreads plan =
+      plan_classifier_fits(options.threads, options.classifier.device == "cuda", bytes_per_fit);
   const auto num_choices = static_cast<int64_t>(choices.size());
   const int64_t validation_fits = validating ? options.repeats * num_choices : 0;
   const int64_t total_fits = validation_fits + options.repeats;
@@ -159,7 +159,7 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   if (validating) {
     std::vector<std::vector<F1Scores>> scores(choices.size(),
                                               std::vector<F1Scores>(options.repeats));
-    run_classifier_fits(validation_fits, threads, progress, 0, total_fits, [&](int64_t fit) {
+    run_classifier_fits(validation_fits, plan, progress, 0, total_fits, [&](int64_t fit) {
       const int64_t repeat = fit / num_choices;
       const auto c = static_cast<size_t>(fit % num_choices);
       const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
@@ -185,7 +185,7 @@ std::map<std::string, double> evaluate_node_classification(const Matrix& embeddi
   classifier.l2 = chosen.l2;
   std::vector<F1Scores> test_scores(options.repeats);
   run_classifier_fits(
-      options.repeats, threads, progress, validation_fits, total_fits, [&](int64_t repeat) {
+      options.repeats, plan, progress, validation_fits, total_fits, [&](int64_t repeat) {
         const auto [train, test] = split_of(labelled, train_size, options.seed, repeat);
         test_scores[repeat] = fit_and_score(*chosen.features, labels, train, test, classifier);
       });
