@@ -15,4 +15,16 @@ inline torch::optim::LBFGSOptions classifier_lbfgs_options(int max_iterations) {
       .line_search_fn("strong_wolfe");
 }
 
+// Runs optimizer.step(closure) and returns how many times it evaluated the
+// objective (each a pass over the fit's data).
+template <typename Closure>
+int step_counting_evaluations(torch::optim::LBFGS& optimizer, Closure&& closure) {
+  int evaluations = 0;
+  optimizer.step([&]() {
+    ++evaluations;
+    return closure();
+  });
+  return evaluations;
+}
+
 }  // namespace wb

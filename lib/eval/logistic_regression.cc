@@ -186,11 +186,7 @@ void LogisticRegression::fit(const Matrix& x, const std::vector<int>& y) {
       return loss;
     };
   }
-  evaluations_ = 0;
-  optimizer.step([&]() {
-    ++evaluations_;
-    return closure();
-  });
+  evaluations_ = step_counting_evaluations(optimizer, closure);
 
   at::NoGradGuard no_grad;
   const at::Tensor w_fitted = at::mv(a, v.detach()).to(at::kCPU).to(at::kDouble).contiguous();

@@ -33,7 +33,7 @@ struct NodeClassificationOptions {
   // Classifier fits at once on the CPU, each on one LibTorch thread: a fit
   // this small spends most of its time starting and joining thread teams, so
   // whole fits side by side go further. Fits too large to hold side by side
-  // (see side_by_side_threads) run in turn on LibTorch's threads.
+  // (see plan_classifier_fits) run in turn, each on this many LibTorch threads.
   int threads = 1;
 };
 

@@ -46,12 +46,13 @@ Whitening whitening_of(const at::Tensor& inputs, double penalty) {
 struct FittedWeights {
   at::Tensor weights;     // [d, labels], raw feature units
   at::Tensor intercepts;  // [labels]
+  int evaluations = 0;    // of the objective, by L-BFGS
 };
 
 // The objective (summed over labels, averaged over rows) and its gradient
 // without autograd: two matrix products and one sigmoid per evaluation.
 FittedWeights fit_whitened(const at::Tensor& inputs, const at::Tensor& targets, double penalty,
-                           int max_iterations, int& evaluations) {
+                           int max_iterations) {
   const Whitening whitening = whitening_of(inputs, penalty);
   const at::Tensor& a = whitening.transform;
   const auto options = at::TensorOptions(at::kFloat).device(inputs.device());
@@ -81,17 +82,16 @@ FittedWeights fit_whitened(const at::Tensor& inputs, const at::Tensor& targets, 
     b.mutable_grad() = residual_sum / rows;
     return loss;
   };
-  optimizer.step([&]() {
-    ++evaluations;
-    return closure();
-  });
+  const int evaluations = step_counting_evaluations(optimizer, closure);
   at::NoGradGuard no_grad;
-  return raw(w.detach(), b.detach());
+  FittedWeights fitted = raw(w.detach(), b.detach());
+  fitted.evaluations = evaluations;
+  return fitted;
 }
 
 // The reference: L-BFGS on the raw weights, gradients by autograd.
 FittedWeights fit_raw(const at::Tensor& inputs, const at::Tensor& targets, double penalty,
-                      int max_iterations, int& evaluations) {
+                      int max_iterations) {
   at::AutoGradMode enable_grad(true);
   const auto options = at::TensorOptions(at::kFloat).device(inputs.device());
   at::Tensor w = at::zeros({inputs.size(1), targets.size(1)}, options).requires_grad_(true);
@@ -107,11 +107,8 @@ FittedWeights fit_raw(const at::Tensor& inputs, const at::Tensor& targets, doubl
     loss.backward();
     return loss;
   };
-  optimizer.step([&]() {
-    ++evaluations;
-    return closure();
-  });
-  return {w.detach(), b.detach()};
+  const int evaluations = step_counting_evaluations(optimizer, closure);
+  return {w.detach(), b.detach(), evaluations};
 }
 
 }  // namespace
@@ -136,11 +133,10 @@ void OneVsRestClassifier::fit(const Matrix& x, const std::vector<std::vector<int
   targets = targets.to(device);
   // Per label: l2 / (2 n) ||w||^2 beside the mean log-loss.
   const double penalty = options_.l2 / (2.0 * static_cast<double>(x.rows));
-  evaluations_ = 0;
-  const FittedWeights fitted =
-      options_.whiten
-          ? fit_whitened(inputs, targets, penalty, options_.max_iterations, evaluations_)
-          : fit_raw(inputs, targets, penalty, options_.max_iterations, evaluations_);
+  const FittedWeights fitted = options_.whiten
+                                   ? fit_whitened(inputs, targets, penalty, options_.max_iterations)
+                                   : fit_raw(inputs, targets, penalty, options_.max_iterations);
+  evaluations_ = fitted.evaluations;
 
   const at::Tensor raw_w = fitted.weights.to(at::kCPU).contiguous();
   const at::Tensor raw_b = fitted.intercepts.to(at::kCPU).to(at::kDouble).contiguous();
