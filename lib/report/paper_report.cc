@@ -4,6 +4,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -217,15 +218,14 @@ std::string short_path(const std::string& path) {
   return before == std::string::npos ? path : path.substr(before + 1);
 }
 
-// The shown setting of one dataset on each device (null where none ran).
+// The shown setting of one dataset on each device (none where none ran).
 struct ChosenGroups {
-  std::map<std::string, std::map<std::string, Group>> by_device;
-  const Group* cpu = nullptr;
-  const Group* gpu = nullptr;
+  std::optional<Group> cpu;
+  std::optional<Group> gpu;
 };
 
 ChosenGroups chosen_groups(const RunStore& store, const PaperScore& reference) {
-  ChosenGroups out;
+  std::map<std::string, std::map<std::string, Group>> by_device;
   for (const RunDetails& run : paper_runs(store, reference)) {
     // Vectors trained elsewhere are not ours; the parity table shows them.
     if (run.param("train.trainer") == "external") continue;
@@ -241,7 +241,7 @@ ChosenGroups chosen_groups(const RunStore& store, const PaperScore& reference) {
     // Runs group by every setting but the seed and bookkeeping, so runs that
     // differ anywhere else (a classifier, a learning rate) are never averaged.
     const std::string key = paper_setting_key(run);
-    Group& group = out.by_device[device][key];
+    Group& group = by_device[device][key];
     group.settings = settings;
     group.held_out_validation = run.param("eval.validation_edges") == "held_out";
     const std::string classifier = classifier_of(summary);
@@ -258,8 +258,9 @@ ChosenGroups chosen_groups(const RunStore& store, const PaperScore& reference) {
     }
     group.latest_run = std::max(group.latest_run, summary.id);
   }
-  if (out.by_device.count("cpu")) out.cpu = chosen(out.by_device["cpu"]);
-  if (out.by_device.count("cuda")) out.gpu = chosen(out.by_device["cuda"]);
+  ChosenGroups out;
+  if (by_device.count("cpu")) out.cpu = *chosen(by_device["cpu"]);
+  if (by_device.count("cuda")) out.gpu = *chosen(by_device["cuda"]);
   return out;
 }
 
@@ -274,8 +275,8 @@ ReportTable paper_results_table(const RunStore& store, const std::vector<PaperSc
                  Align::kRight, Align::kRight, Align::kLeft};
   for (const PaperScore& reference : paper) {
     const ChosenGroups groups = chosen_groups(store, reference);
-    const Group* cpu = groups.cpu;
-    const Group* gpu = groups.gpu;
+    const Group* cpu = groups.cpu ? &*groups.cpu : nullptr;
+    const Group* gpu = groups.gpu ? &*groups.gpu : nullptr;
     std::string settings = cpu ? "CPU: " + settings_text(*cpu) : "";
     if (gpu) settings += std::string(settings.empty() ? "" : "; ") + "GPU: " + settings_text(*gpu);
     char paper_value[48];
@@ -294,9 +295,9 @@ ReportTable paper_data_table(const RunStore& store, const std::vector<PaperScore
   for (const PaperScore& reference : paper) {
     const ChosenGroups groups = chosen_groups(store, reference);
     std::map<std::pair<std::string, std::string>, std::set<std::pair<std::string, int64_t>>> inputs;
-    for (const Group* group : {groups.cpu, groups.gpu}) {
-      if (group == nullptr) continue;
-      for (const auto& [file, versions] : group->inputs) {
+    for (const std::optional<Group>* group : {&groups.cpu, &groups.gpu}) {
+      if (!group->has_value()) continue;
+      for (const auto& [file, versions] : (*group)->inputs) {
         inputs[file].insert(versions.begin(), versions.end());
       }
     }
