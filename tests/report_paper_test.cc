@@ -17,7 +17,7 @@ namespace {
 
 int64_t add_run(RunStore& store, const std::string& p, double test, double validation,
                 const std::string& device = "cpu", int64_t seed = 1,
-                const std::string& graph_sha256 = "") {
+                const std::string& graph_sha256 = "", const std::string& learning_rate = "0.025") {
   RunStart start;
   start.experiment = "paper-ppi";
   start.device = device;
@@ -27,7 +27,8 @@ int64_t add_run(RunStore& store, const std::string& p, double test, double valid
                   {"walk.q", "1"},
                   {"walk.walks_per_node", "10"},
                   {"train.trainer", "fused"},
-                  {"train.negatives", "5"}};
+                  {"train.negatives", "5"},
+                  {"train.learning_rate", learning_rate}};
   const int64_t id = store.begin_run(start);
   auto recorder = store.recorder(id);
   recorder->score("node/macro_f1", test);
@@ -55,6 +56,7 @@ void add_link_run(RunStore& store, std::map<std::string, std::string> variant,
       {"walk.q", "1"},
       {"walk.walks_per_node", "10"},
       {"train.window", "10"},
+      {"train.learning_rate", "0.025"},
       {"train.trainer", "fused"},
       {"train.amp", "off"},
       {"train.storage", "fp32"},
@@ -97,6 +99,25 @@ TEST_CASE("the paper report shows the setting with the best validation score", "
                Catch::Contains("classifier l2=0.01 unit rows or l2=0.1 unit rows; GPU"));
   REQUIRE(table.rows[1][3] == "not run");
   REQUIRE(table.rows[0][5].empty());  // heuristics are for link prediction
+}
+
+TEST_CASE("the paper report keeps learning rates apart and shows the chosen one", "[report]") {
+  test::TempDir dir;
+  RunStore store(dir.file("paper.db"));
+  // The same p, q at two learning rates: never averaged, chosen on validation
+  // even though the other rate tests higher.
+  add_run(store, "4", 0.150, 0.140, "cpu", 1, "", "0.025");
+  add_run(store, "4", 0.160, 0.141, "cpu", 2, "", "0.025");
+  add_run(store, "4", 0.180, 0.160, "cpu", 1, "", "0.012500000000000001");  // as the store keeps it
+  add_run(store, "4", 0.170, 0.150, "cpu", 2, "", "0.012500000000000001");
+  const std::vector<PaperScore> paper = {{"ppi", "node/macro_f1", 0.1791}};
+  ReportTable table = paper_results_table(store, paper);
+  REQUIRE(table.rows.at(0)[3] == "0.1750 ± 0.0071 (n=2)");
+  REQUIRE_THAT(table.rows[0][6], Catch::EndsWith("epoch(s), lr 0.0125"));
+  add_run(store, "4", 0.100, 0.300, "cpu", 3, "", "0.05");
+  table = paper_results_table(store, paper);
+  REQUIRE(table.rows.at(0)[3] == "0.1000 (n=1)");
+  REQUIRE_THAT(table.rows[0][6], Catch::Contains("lr 0.05"));
 }
 
 TEST_CASE("the paper report lists every version of the files its shown runs read", "[report]") {
@@ -215,7 +236,7 @@ TEST_CASE("fast trainers are set beside the torch FP32 runs of the same setting"
   std::map<std::string, std::vector<std::string>> by_variant;
   for (const auto& row : table.rows) {
     REQUIRE(row[0] == "facebook");
-    REQUIRE(row[2] == "p=1 q=1, 10 walks/node");
+    REQUIRE(row[2] == "p=1 q=1, 10 walks/node, lr 0.025");
     by_variant[row[4]] = row;
   }
   // Both seeds on both sides; the CPU reference, not the GPU one.

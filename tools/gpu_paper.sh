@@ -41,13 +41,14 @@ datasets=(
   "blogcatalog blogcatalog/edges.csv blogcatalog/group-edges.csv"
 )
 
-# The p, q (and walks per node) the CPU sweeps chose on validation (README).
+# The p, q (and walks per node, learning rate) the CPU sweeps chose on
+# validation (README).
 declare -A chosen=(
   [facebook]="--set walk.p=0.25 --set walk.q=4"
   [astroph]="--set walk.p=0.25 --set walk.q=4"
-  [ppi]="--set walk.p=4 --set walk.q=2"
+  [ppi]="--set walk.p=0.5 --set walk.q=0.5 --set train.learning_rate=0.0125"
   [ppi-link]="--set walk.p=0.25 --set walk.q=4"
-  [wikipedia]="--set walk.p=4 --set walk.q=2"
+  [wikipedia]="--set walk.p=4 --set walk.q=1 --set train.learning_rate=0.0125"
   [blogcatalog]="--set walk.p=0.25 --set walk.q=0.25 --set walk.walks_per_node=40"
 )
 

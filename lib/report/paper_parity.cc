@@ -100,8 +100,9 @@ std::map<std::string, Setting> settings_of(const RunStore& store, const PaperSco
   std::map<std::string, Setting> settings;
   for (const RunDetails& run : paper_runs(store, reference)) {
     Setting& setting = settings[paper_setting_key(run, is_training_variant)];
-    setting.description = "p=" + run.param("walk.p") + " q=" + run.param("walk.q") + ", " +
-                          run.param("walk.walks_per_node") + " walks/node";
+    setting.description = "p=" + param_text(run, "walk.p") + " q=" + param_text(run, "walk.q") +
+                          ", " + run.param("walk.walks_per_node") + " walks/node, lr " +
+                          param_text(run, "train.learning_rate");
     const std::string label = variant_label(run);
     // The CPU reference when there are both.
     if (is_reference(run) && (setting.reference_label.empty() || !ran_on_gpu(run.summary))) {

@@ -1,6 +1,7 @@
 #include "report/paper_report.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -207,6 +208,14 @@ std::string paper_setting_key(const RunDetails& run, bool (*ignored)(const std::
 
 bool ran_on_gpu(const RunSummary& run) { return run.device.rfind("cuda", 0) == 0; }
 
+std::string param_text(const RunDetails& run, const std::string& name, const std::string& missing) {
+  const std::string text = run.param(name, missing);
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return text;
+  return format_number(value);
+}
+
 namespace {
 
 // A path's last two components ("facebook/edges.csv"): which dataset's file,
@@ -233,11 +242,11 @@ ChosenGroups chosen_groups(const RunStore& store, const PaperScore& reference) {
     const double test = summary.scores.at(reference.metric);
     const std::string device = ran_on_gpu(summary) ? "cuda" : "cpu";
     const std::string settings =
-        "p=" + run.param("walk.p", "?") + " q=" + run.param("walk.q", "?") + ", " +
+        "p=" + param_text(run, "walk.p") + " q=" + param_text(run, "walk.q") + ", " +
         run.param("walk.walks_per_node", "?") + " walks/node, " + run.param("train.trainer", "?") +
         ", k=" + run.param("train.negatives", "?") + " negatives " +
         run.param("train.negative_sharing", "?") + ", " + run.param("train.storage", "?") + ", " +
-        run.param("train.epochs", "?") + " epoch(s)";
+        run.param("train.epochs", "?") + " epoch(s), lr " + param_text(run, "train.learning_rate");
     // Runs group by every setting but the seed and bookkeeping, so runs that
     // differ anywhere else (a classifier, a learning rate) are never averaged.
     const std::string key = paper_setting_key(run);
