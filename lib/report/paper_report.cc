@@ -1,7 +1,6 @@
 #include "report/paper_report.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -208,12 +207,8 @@ std::string paper_setting_key(const RunDetails& run, bool (*ignored)(const std::
 
 bool ran_on_gpu(const RunSummary& run) { return run.device.rfind("cuda", 0) == 0; }
 
-std::string param_text(const RunDetails& run, const std::string& name, const std::string& missing) {
-  const std::string text = run.param(name, missing);
-  double value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return text;
-  return format_number(value);
+std::string param_text(const RunDetails& run, const std::string& name) {
+  return short_param_text(run.param(name, "?"));
 }
 
 namespace {

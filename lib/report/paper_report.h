@@ -39,11 +39,9 @@ std::string paper_setting_key(const RunDetails& run,
 
 bool ran_on_gpu(const RunSummary& run);
 
-// A real-valued param as a reader wants it: the store keeps 17 significant
-// digits (0.012500000000000001) so values read back exactly; this gives the
-// shortest text that reads back the same (0.0125). Other text is unchanged.
-std::string param_text(const RunDetails& run, const std::string& name,
-                       const std::string& missing = "?");
+// run.param(name) in its shortest form (short_param_text): 0.0125, not
+// 0.012500000000000001; "?" when the run lacks it.
+std::string param_text(const RunDetails& run, const std::string& name);
 
 ReportTable paper_results_table(const RunStore& store, const std::vector<PaperScore>& paper);
 

@@ -179,6 +179,13 @@ std::string format_number(double value) {
   return std::string(text, result.ptr);
 }
 
+std::string short_param_text(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || text.find_first_of(".eE") == std::string::npos) return text;
+  return format_number(value);
+}
+
 void write_csv(const RunTable& table, std::ostream& out) {
   for (size_t i = 0; i < table.columns.size(); ++i) {
     out << (i == 0 ? "" : ",") << csv_field(table.columns[i]);

@@ -37,6 +37,11 @@ RunTable build_run_table(const std::vector<RunDetails>& runs);
 // The shortest text that reads back as the same double ("0.1", "128", "nan").
 std::string format_number(double value);
 
+// A stored param as a table wants it: the store keeps reals with 17 digits
+// ("0.10000000000000001") so they read back exactly; this gives the shortest
+// text of the same number ("0.1"). Integers and other text are unchanged.
+std::string short_param_text(const std::string& text);
+
 // RFC 4180: a header line, then one line per run; fields holding a comma,
 // quote or line break are quoted, quotes doubled. Missing cells are empty.
 void write_csv(const RunTable& table, std::ostream& out);

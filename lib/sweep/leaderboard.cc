@@ -1,31 +1,19 @@
 #include "sweep/leaderboard.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <map>
 
 #include "core/sample_stats.h"
 #include "exec/experiment_runner.h"
+#include "store/run_table.h"
 
 namespace wb {
 namespace {
 
 bool has_tag(const RunSummary& run, const std::string& tag) {
   return std::find(run.tags.begin(), run.tags.end(), tag) != run.tags.end();
-}
-
-// The store keeps reals with 17 digits ("0.10000000000000001"); a table wants
-// the shortest text that means the same number.
-std::string short_value(const std::string& text) {
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || text.find_first_of(".eE") == std::string::npos) return text;
-  char buffer[64];
-  const auto written = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, written.ptr);
 }
 
 // Better first; a NaN mean (a trial that produced no number) ranks last.
@@ -110,7 +98,7 @@ std::string format_leaderboard(const Leaderboard& board, size_t limit) {
   for (size_t i = 0; i < shown; ++i) {
     const LeaderboardEntry& entry = board.entries[i];
     std::vector<std::string> row = {std::to_string(i + 1)};
-    for (const auto& value : entry.values) row.push_back(short_value(value.second));
+    for (const auto& value : entry.values) row.push_back(short_param_text(value.second));
     char score[64];
     std::snprintf(score, sizeof(score), "%.4f ± %.4f", entry.mean, entry.stddev);
     row.insert(row.end(), {score, std::to_string(entry.seeds), std::to_string(entry.best_run_id)});
