@@ -126,6 +126,91 @@ TEST_CASE("runs list filters by sweep, tag, status and conditions", "[cli]") {
   CHECK_THAT(no_sweep.output, Contains("no sweep named 'nope'"));
 }
 
+// A link-prediction run and a node-classification run, with a real param as
+// the store keeps it (17 digits) and counts and rates among the scores.
+struct TwoTaskRuns {
+  wb::test::TempDir dir;
+  std::string store_path = dir.file("runs.db");
+  int64_t link = 0;
+  int64_t node = 0;
+
+  TwoTaskRuns() {
+    wb::RunStore store(store_path);
+    link =
+        record(store, "facebook", {{"link/hadamard/roc_auc", 0.99031}, {"link/dot/roc_auc", 0.95}});
+    node = record(store, "wikipedia",
+                  {{"node/macro_f1", 0.18024},
+                   {"node/micro_f1", 0.5557},
+                   {"graph/edges", 92295},
+                   {"train/pairs_per_second", 3699095.2623}});
+  }
+  std::string store() const { return " --store " + store_path; }
+
+  static int64_t record(wb::RunStore& store, const std::string& experiment,
+                        const std::vector<std::pair<std::string, double>>& scores) {
+    wb::RunStart start;
+    start.experiment = experiment;
+    start.params = {{"train.learning_rate", "0.012500000000000001"}, {"walk.p", "4"}};
+    start.device = "cpu";
+    const int64_t id = store.begin_run(start);
+    auto recorder = store.recorder(id);
+    for (const auto& [key, value] : scores) recorder->score(key, value);
+    recorder->flush();
+    store.finish_run(id, wb::RunStatus::kFinished);
+    return id;
+  }
+};
+
+// The line of `runs list` output for one run id.
+std::string listed_line(const std::string& output, int64_t id) {
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    long long listed = 0;
+    if (std::sscanf(line.c_str(), "%lld", &listed) == 1 && listed == id) return line;
+  }
+  return "";
+}
+
+TEST_CASE("runs list shows each run's headline score, or the scores asked for", "[cli]") {
+  TwoTaskRuns runs;
+  const auto plain = run_workbench("runs list" + runs.store());
+  INFO(plain.output);
+  REQUIRE(plain.exit_code == 0);
+  CHECK_THAT(listed_line(plain.output, runs.link), EndsWith("0.9903 ROC-AUC (hadamard)"));
+  CHECK_THAT(listed_line(plain.output, runs.node), EndsWith("0.1802 Macro-F1"));
+
+  const auto chosen =
+      run_workbench("runs list --score node/micro_f1 --score link/dot/roc_auc" + runs.store());
+  INFO(chosen.output);
+  REQUIRE(chosen.exit_code == 0);
+  CHECK_THAT(chosen.output, Contains("node/micro_f1  link/dot/roc_auc\n"));
+  CHECK_THAT(listed_line(chosen.output, runs.node), EndsWith("0.5557                 -"));
+  CHECK_THAT(listed_line(chosen.output, runs.link), EndsWith("-            0.9500"));
+
+  const auto mistyped = run_workbench("runs list --score node/microf1" + runs.store());
+  CHECK(mistyped.exit_code == 1);
+  CHECK_THAT(mistyped.output, Contains("--score node/microf1: none of the listed runs") &&
+                                  Contains("node/micro_f1"));
+}
+
+TEST_CASE("runs show and compare print reals and counts in their shortest form", "[cli]") {
+  TwoTaskRuns runs;
+  const auto shown = run_workbench("runs show " + std::to_string(runs.node) + runs.store());
+  INFO(shown.output);
+  REQUIRE(shown.exit_code == 0);
+  CHECK_THAT(shown.output, Contains("train.learning_rate") && Contains(" 0.0125\n") &&
+                               !Contains("0.012500000000000001"));
+
+  const auto compared = run_workbench("runs compare " + std::to_string(runs.link) + " " +
+                                      std::to_string(runs.node) + runs.store());
+  INFO(compared.output);
+  REQUIRE(compared.exit_code == 0);
+  CHECK_THAT(compared.output, Contains("params (0 differ, 2 equal and not shown)"));
+  CHECK_THAT(compared.output, Contains(" 92295\n") && Contains(" 3699095\n") &&
+                                  !Contains("92295.0") && Contains("0.1802"));
+}
+
 TEST_CASE("runs compare shows only the params that differ, then scores and timings", "[cli]") {
   RecordedRuns runs;
   const auto result = run_workbench("runs compare " + std::to_string(runs.small()) + " " +

@@ -1,33 +1,83 @@
 // `workbench runs`: list and show runs here; compare, export, tag, delete and import
 // in the runs_*_command.cc files.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "commands.h"
 #include "core/errors.h"
 #include "runs_subcommands.h"
 #include "store/run_store.h"
+#include "store/run_table.h"
 
 namespace wb::cli {
 namespace {
 
 struct RunsArgs {
   RunFilter filter;
+  std::vector<std::string> score_keys;  // `runs list --score`; empty: the headline score
   int64_t run_id = 0;
 };
 
-std::string main_score(const RunSummary& run) {
-  for (const char* key : {"link/hadamard/roc_auc", "link/dot/roc_auc"}) {
-    auto found = run.scores.find(key);
-    if (found != run.scores.end()) {
-      char text[32];
-      std::snprintf(text, sizeof(text), "%.4f", found->second);
-      return text;
-    }
+// What a run is best known by, for the one score column `runs list` shows when
+// --score does not choose: link prediction's Hadamard ROC-AUC (the paper's
+// table), else node classification's Macro-F1, else the dot-product ROC-AUC of
+// link prediction without classifiers.
+struct HeadlineScore {
+  const char* key;
+  const char* label;
+};
+constexpr HeadlineScore kHeadlineScores[] = {
+    {"link/hadamard/roc_auc", "ROC-AUC (hadamard)"},
+    {"node/macro_f1", "Macro-F1"},
+    {"link/dot/roc_auc", "ROC-AUC (dot)"},
+};
+
+std::string score_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.4f", value);
+  return text;
+}
+
+std::string headline_score(const RunSummary& run) {
+  for (const HeadlineScore& headline : kHeadlineScores) {
+    auto found = run.scores.find(headline.key);
+    if (found != run.scores.end()) return score_text(found->second) + " " + headline.label;
   }
   return "-";
+}
+
+// The chosen scores' columns, each as wide as its key; "-" where a run lacks it.
+std::string chosen_scores(const RunSummary& run, const std::vector<std::string>& keys) {
+  std::string text;
+  for (const std::string& key : keys) {
+    auto found = run.scores.find(key);
+    const std::string cell = found == run.scores.end() ? "-" : score_text(found->second);
+    text += (text.empty() ? "" : "  ") +
+            std::string(key.size() - std::min(key.size(), cell.size()), ' ') + cell;
+  }
+  return text;
+}
+
+// A --score key no listed run has is most likely mistyped: say which keys they have.
+void check_score_keys(const std::vector<RunSummary>& runs, const std::vector<std::string>& keys) {
+  if (runs.empty()) return;
+  for (const std::string& key : keys) {
+    bool present = false;
+    for (const auto& run : runs) present = present || run.scores.count(key) > 0;
+    if (present) continue;
+    std::set<std::string> known;
+    for (const auto& run : runs)
+      for (const auto& score : run.scores) known.insert(score.first);
+    std::string names;
+    for (const auto& name : known) names += (names.empty() ? "" : ", ") + name;
+    throw Error("--score " + key + ": none of the listed runs has this score (they have: " +
+                (names.empty() ? "none" : names) + ")");
+  }
 }
 
 std::string joined_tags(const RunSummary& run) {
@@ -40,12 +90,21 @@ int list_runs(const std::string& store_path, const RunsArgs& args) {
   RunStore store(store_path);
   store.reap_dead_runs();
   const auto runs = store.list_runs(args.filter);
+  check_score_keys(runs, args.score_keys);
+  std::string score_header = "score";
+  if (!args.score_keys.empty()) {
+    score_header.clear();
+    for (const auto& key : args.score_keys)
+      score_header += (score_header.empty() ? "" : "  ") + key;
+  }
   std::printf("%5s  %-20s  %-11s  %-24s  %-6s  %9s  %s\n", "id", "experiment", "status",
-              "started (UTC)", "device", "seconds", "AUC (hadamard)");
+              "started (UTC)", "device", "seconds", score_header.c_str());
   for (const auto& run : runs) {
+    const std::string scores =
+        args.score_keys.empty() ? headline_score(run) : chosen_scores(run, args.score_keys);
     std::printf("%5lld  %-20s  %-11s  %-24s  %-6s  %9.1f  %s%s\n", static_cast<long long>(run.id),
                 run.experiment.c_str(), run.status.c_str(), run.started_at.c_str(),
-                run.device.c_str(), run.seconds, main_score(run).c_str(), joined_tags(run).c_str());
+                run.device.c_str(), run.seconds, scores.c_str(), joined_tags(run).c_str());
   }
   if (runs.empty()) std::printf("(no runs in %s)\n", store.path().c_str());
   return 0;
@@ -90,7 +149,7 @@ int show_run(const std::string& store_path, const RunsArgs& args) {
   }
   print_section("params");
   for (const auto& [key, value] : run.params)
-    std::printf("  %-36s %s\n", key.c_str(), value.c_str());
+    std::printf("  %-36s %s\n", key.c_str(), short_param_text(value).c_str());
   print_section("environment");
   for (const auto& [key, value] : run.environment)
     std::printf("  %-24s %s\n", key.c_str(), value.c_str());
@@ -139,6 +198,9 @@ void add_runs_command(CLI::App& app, int& exit_code) {
   auto* list = runs->add_subcommand("list", "One line per run, newest first");
   list->fallthrough();  // --store may follow the subcommand
   add_run_filter_options(*list, args->filter);
+  list->add_option("--score", args->score_keys,
+                   "Show these scores, one column each, repeatable (e.g. node/micro_f1); "
+                   "without it, the run's headline score: Hadamard ROC-AUC, else Macro-F1");
   list->callback([args, store_path, &exit_code] { exit_code = list_runs(*store_path, *args); });
   auto* show = runs->add_subcommand("show", "Everything stored about one run");
   show->fallthrough();

@@ -24,14 +24,15 @@ TableCell integer_cell(int64_t value) {
   return {TableCell::Kind::kNumber, std::to_string(value), static_cast<double>(value)};
 }
 
-// Stored params are text; those that read fully as a number are numbers.
+// Stored params are text; those that read fully as a number are numbers, shown
+// in the shortest text that reads back as the same number.
 TableCell param_cell(const std::string& text) {
   if (text.empty()) return text_cell(text);
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size() || !std::isfinite(value)) return text_cell(text);
   TableCell cell = number_cell(value);
-  cell.text = text;
+  cell.text = short_param_text(text);
   return cell;
 }
 
