@@ -103,6 +103,24 @@ TEST_CASE("alias tables draw with the given frequencies", "[walk][alias]") {
   REQUIRE(test::chi_square(counts, probabilities) < test::chi_square_critical_999(5));
 }
 
+TEST_CASE("alias tables built with reused scratch equal tables built afresh", "[walk][alias]") {
+  // Sizes up and down, so the scratch holds leftovers longer than the next table.
+  AliasScratch scratch;
+  Rng rng(11, 0);
+  for (const int64_t n : {1, 7, 300, 2, 45, 1000, 3, 64}) {
+    std::vector<double> weights(static_cast<size_t>(n));
+    for (double& weight : weights) weight = rng.uniform() < 0.2 ? 0.0 : rng.uniform() * 10;
+    weights[0] = 1.5;  // a positive sum
+    std::vector<float> fresh_probability(n), reused_probability(n);
+    std::vector<int32_t> fresh_alias(n), reused_alias(n);
+    build_alias(weights.data(), n, fresh_probability.data(), fresh_alias.data());
+    build_alias(weights.data(), n, reused_probability.data(), reused_alias.data(), scratch);
+    INFO(n << " weights");
+    REQUIRE(reused_probability == fresh_probability);
+    REQUIRE(reused_alias == fresh_alias);
+  }
+}
+
 TEST_CASE("node2vec transitions follow the formula", "[walk][node2vec]") {
   SECTION("exact alias tables, unweighted") {
     check_second_order_frequencies("node2vec", small_graph(false), 0.5, 2.0);

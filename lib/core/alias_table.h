@@ -10,8 +10,17 @@
 
 namespace wb {
 
+// Working memory for build_alias. Samplers build one table per node or per
+// arc, often millions of small ones; reusing it saves three allocations each.
+struct AliasScratch {
+  std::vector<double> scaled;
+  std::vector<int32_t> small, large;
+};
+
 // Fills probability[i] and alias[i] (local indices) for n >= 1 weights >= 0
-// with a positive sum.
+// with a positive sum. The scratch changes nothing in the result.
+void build_alias(const double* weights, int64_t n, float* probability, int32_t* alias,
+                 AliasScratch& scratch);
 void build_alias(const double* weights, int64_t n, float* probability, int32_t* alias);
 
 WB_HOST_DEVICE inline int64_t draw_alias(const float* probability, const int32_t* alias, int64_t n,

@@ -30,7 +30,7 @@ namespace {
 // `count` walks from nodes spread over the graph, stepped together as
 // generate_walks steps them.
 Walks sample_walks(WalkSampler& sampler, const Graph& graph, int64_t count, int64_t length,
-                   int threads) {
+                   int threads, bool batched = true) {
   Walks walks;
   walks.num_walks = count;
   walks.walk_length = length;
@@ -45,7 +45,12 @@ Walks sample_walks(WalkSampler& sampler, const Graph& graph, int64_t count, int6
         starts[i] = static_cast<NodeId>(((first + i) * 7919) % graph.num_nodes());
         rngs[i] = Rng(1, static_cast<uint64_t>(first + i));
       }
-      sampler.walk_batch(starts, batch, length, rngs, walks.nodes.data() + first * length, lengths);
+      NodeId* out = walks.nodes.data() + first * length;
+      if (batched) {
+        sampler.walk_batch(starts, batch, length, rngs, out, lengths);
+      } else {  // the walks one after another, as before samplers stepped them together
+        sampler.WalkSampler::walk_batch(starts, batch, length, rngs, out, lengths);
+      }
     }
   });
   return walks;
@@ -70,8 +75,8 @@ double measured_bandwidth_gbs() {
   return gbs;
 }
 
-void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double q) {
-  const Graph& graph = seed_graph();
+void walk_throughput(benchmark::State& state, const Graph& graph, const char* sampler_name,
+                     double p, double q, bool batched = true) {
   auto sampler = make_walk_sampler(sampler_name);
   WalkOptions options;
   options.p = p;
@@ -80,12 +85,32 @@ void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double
   const int threads = resolve_thread_count(0);
   const int64_t walks = 20000, length = 80;
   for (auto _ : state) {
-    Walks result = sample_walks(*sampler, graph, walks, length, threads);
+    Walks result = sample_walks(*sampler, graph, walks, length, threads, batched);
     benchmark::DoNotOptimize(result.nodes.data());
   }
   state.counters["steps_per_s"] = benchmark::Counter(static_cast<double>(walks * (length - 1)),
                                                      benchmark::Counter::kIsIterationInvariantRate);
   state.counters["threads"] = threads;
+  state.counters["table_mib"] = static_cast<double>(sampler->memory_bytes()) / (1 << 20);
+}
+
+void BM_Walk(benchmark::State& state, const char* sampler_name, double p, double q) {
+  walk_throughput(state, seed_graph(), sampler_name, p, q);
+}
+
+// The exact sampler's alias tables grow with the sum of squared degrees, so
+// they are timed on a graph where they fit: the e-commerce generator's
+// defaults (25K nodes, 160K edges; tables of several hundred MiB, far beyond
+// the cache, as on the paper's BlogCatalog and Wikipedia), beside the
+// rejection sampler on the same graph.
+const Graph& alias_sized_graph() {
+  static const Graph graph = build_graph(generate_ecommerce_graph(EcommerceGraphOptions{}), {});
+  return graph;
+}
+
+void BM_WalkAliasSized(benchmark::State& state, const char* sampler_name, double p, double q,
+                       bool batched) {
+  walk_throughput(state, alias_sized_graph(), sampler_name, p, q, batched);
 }
 
 // Trains `walks` with d = 128, k = 5, window 10 and reports pairs/s, the
@@ -308,6 +333,16 @@ BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p05_q2, "node2vec-rejection", 0.5,
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Walk, node2vec_rejection_p025_q4, "node2vec-rejection", 0.25, 4.0)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_WalkAliasSized, node2vec_alias_p05_q2, "node2vec", 0.5, 2.0, true)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_WalkAliasSized, node2vec_alias_p05_q2_one_by_one, "node2vec", 0.5, 2.0, false)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_WalkAliasSized, node2vec_rejection_p05_q2, "node2vec-rejection", 0.5, 2.0,
+                  true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_Train, fused_cpu, "fused", 20000)
