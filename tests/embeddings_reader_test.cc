@@ -97,6 +97,61 @@ TEST_CASE("word2vec text is read onto the graph's node order, bit for bit", "[em
   }
 }
 
+TEST_CASE("word2vec text of many blocks reads the same on any thread count, errors in file order",
+          "[embeddings]") {
+  // 12,000 vectors of 32 values, about 4 MB: four of the reader's 1 MiB blocks.
+  TempDir dir;
+  const int64_t rows = 12000, dimension = 32;
+  Matrix table(rows, dimension);
+  for (size_t i = 0; i < table.values.size(); ++i) {
+    table.values[i] = static_cast<float>(i % 977) / 7.0f - 50.0f;
+  }
+  std::vector<std::string> ids;
+  for (int64_t i = 0; i < rows; ++i) ids.push_back("n" + std::to_string(i));
+  write_word2vec_text(dir.file("big.emb"), table, ids);
+  const std::vector<std::string> graph_ids(ids.rbegin(), ids.rend());  // another order
+  for (const int threads : {1, 3}) {
+    INFO(threads << " threads");
+    EmbeddingsReadStats stats;
+    const Matrix read =
+        read_embeddings({dir.file("big.emb"), ""}, graph_ids, dimension, &stats, threads);
+    REQUIRE(stats.vectors == rows);
+    REQUIRE(stats.missing_nodes == 0);
+    for (int64_t i = 0; i < rows; ++i) {
+      REQUIRE(std::memcmp(read.row(rows - 1 - i), table.row(i), sizeof(float) * dimension) == 0);
+    }
+  }
+
+  // Line numbers past the first block, and the earlier of two errors in
+  // different blocks named, however the blocks are parsed.
+  const auto with_line = [](const std::string& source, int64_t line,
+                            const std::string& replacement) {
+    size_t start = 0;
+    for (int64_t i = 1; i < line; ++i) start = source.find('\n', start) + 1;
+    return source.substr(0, start) + replacement + source.substr(source.find('\n', start));
+  };
+  const std::string text = test::read_file(dir.file("big.emb"));
+  std::string ones;  // 31 good values before the bad one
+  for (int j = 0; j < 31; ++j) ones += "1 ";
+  const std::string bad_value = with_line(text, 11001, "n11000 " + ones + "oops");
+  const std::string short_line = with_line(text, 9001, "n9000 1 2");
+  const std::string both = with_line(bad_value, 9001, "n9000 1 2");
+  for (const int threads : {1, 3}) {
+    INFO(threads << " threads");
+    const auto read = [&](const std::string& name, const std::string& content) {
+      return read_embeddings({dir.write(name, content), ""}, graph_ids, dimension, nullptr,
+                             threads);
+    };
+    CHECK_THROWS_WITH(
+        read("bad.emb", bad_value),
+        Contains("bad.emb:11001") && Contains("value 32: \"oops\" is not a finite number"));
+    CHECK_THROWS_WITH(read("short.emb", short_line),
+                      Contains("short.emb:9001") && Contains("node \"n9000\" has 2 values"));
+    CHECK_THROWS_WITH(read("both.emb", both),
+                      Contains("both.emb:9001") && Contains("has 2 values"));
+  }
+}
+
 TEST_CASE("a .npy is read with its ids file, in every layout numpy writes", "[embeddings]") {
   TempDir dir;
   const Matrix table = sample_table();

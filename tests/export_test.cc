@@ -1,5 +1,6 @@
 #include <torch/serialize.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <cstdlib>
@@ -14,7 +15,9 @@
 #include "core/matrix.h"
 #include "io/node_ids_writer.h"
 #include "io/npy_writer.h"
+#include "io/ordered_text_writer.h"
 #include "io/torch_writer.h"
+#include "io/walks_writer.h"
 #include "io/word2vec_writer.h"
 #include "test_support.h"
 
@@ -93,6 +96,55 @@ TEST_CASE("word2vec text holds a count line and shortest round-trip floats", "[e
   wb::write_word2vec_text(path, sample_matrix(), kSampleIds);
   CHECK(read_bytes(path) == "3 2\na 0.5 -1.25\nb 3 0.001\nc 0.1 123456.79\n");
   CHECK(no_tmp_left(dir));
+}
+
+TEST_CASE("word2vec text and walks are the same files on any number of threads", "[export]") {
+  // More rows and walks than one chunk (1024) holds, and not a multiple of it.
+  TempDir dir;
+  const int64_t rows = 2500;
+  wb::Matrix m(rows, 3);
+  for (size_t i = 0; i < m.values.size(); ++i) m.values[i] = 0.001f * static_cast<float>(i) - 1.0f;
+  std::vector<std::string> ids;
+  for (int64_t i = 0; i < rows; ++i) ids.push_back("node-" + std::to_string(i));
+  wb::Walks walks;
+  walks.num_walks = 3000;
+  walks.walk_length = 4;
+  walks.nodes.assign(static_cast<size_t>(walks.num_walks * walks.walk_length), 0);
+  for (size_t i = 0; i < walks.nodes.size(); ++i) walks.nodes[i] = static_cast<int32_t>(i % rows);
+  walks.nodes[7] = wb::Walks::kNoNode;  // walk 1 stops after three nodes
+
+  wb::write_word2vec_text(dir.file("one.emb"), m, ids, 1);
+  wb::write_word2vec_text(dir.file("three.emb"), m, ids, 3);
+  const std::string vectors = read_bytes(dir.file("one.emb"));
+  CHECK(read_bytes(dir.file("three.emb")) == vectors);
+  CHECK(vectors.rfind("2500 3\nnode-0 -1 -0.999 -0.998\nnode-1 ", 0) == 0);
+  CHECK(vectors.find("\nnode-2499 ") != std::string::npos);
+  CHECK(std::count(vectors.begin(), vectors.end(), '\n') == rows + 1);
+
+  wb::write_walks_text(dir.file("one.txt"), walks, ids, 1);
+  wb::write_walks_text(dir.file("three.txt"), walks, ids, 3);
+  const std::string corpus = read_bytes(dir.file("one.txt"));
+  CHECK(read_bytes(dir.file("three.txt")) == corpus);
+  CHECK(corpus.rfind("node-0 node-1 node-2 node-3\nnode-4 node-5 node-6\nnode-8 ", 0) == 0);
+  CHECK(std::count(corpus.begin(), corpus.end(), '\n') == walks.num_walks);
+  CHECK(no_tmp_left(dir));
+}
+
+TEST_CASE("chunks are written in order, up to a chunk that fails", "[export]") {
+  TempDir dir;
+  const std::string path = dir.file("chunks.txt");
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  REQUIRE(file != nullptr);
+  const auto format = [](int64_t begin, int64_t end, std::string& text) {
+    if (begin >= 30) throw wb::DataError("item " + std::to_string(begin) + " cannot be written");
+    for (int64_t i = begin; i < end; ++i) text += std::to_string(i) + ",";
+  };
+  CHECK_THROWS_WITH(wb::write_chunks_in_order(file, 100, 10, 4, format),
+                    "item 30 cannot be written");
+  std::fclose(file);
+  std::string expected;
+  for (int i = 0; i < 30; ++i) expected += std::to_string(i) + ",";
+  CHECK(read_bytes(path) == expected);
 }
 
 TEST_CASE("word2vec rejects ids it cannot represent", "[export]") {

@@ -37,7 +37,7 @@ common=("$root/lib/core/errors.cc" "$root/lib/io/line_reader.cc" "$root/lib/io/t
 declare -A sources=(
   [edge_list]="$root/lib/graph/edge_list_reader.cc $root/lib/graph/graph.cc $root/lib/graph/node_index.cc $root/lib/core/parallel.cc"
   [labels]="$root/lib/eval/node_labels.cc"
-  [embeddings]="$root/lib/io/embeddings_reader.cc $root/lib/io/embedding_rows.cc $root/lib/io/word2vec_binary_reader.cc $root/tests/fuzz/torch_reader_stub.cc"
+  [embeddings]="$root/lib/io/embeddings_reader.cc $root/lib/io/embedding_rows.cc $root/lib/io/word2vec_binary_reader.cc $root/lib/io/word2vec_text_reader.cc $root/lib/core/parallel.cc $root/tests/fuzz/torch_reader_stub.cc"
   [config]="$root/lib/config/config_parser.cc $root/lib/config/config_writer.cc $root/lib/config/toml_ascii.cc"
 )
 status=0

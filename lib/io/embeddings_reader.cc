@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -12,85 +10,15 @@
 
 #include "core/errors.h"
 #include "io/embedding_rows.h"
-#include "io/line_reader.h"
 #include "io/torch_reader.h"
 #include "io/word2vec_binary_reader.h"
+#include "io/word2vec_text_reader.h"
 
 namespace wb {
 namespace {
 
 constexpr char kNpyMagic[] = "\x93NUMPY";
 constexpr size_t kNpyMagicBytes = 6;
-
-void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
-  fields.clear();
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    const size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
-    if (i > start) fields.push_back(line.substr(start, i - start));
-  }
-}
-
-Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
-                          int64_t dimension, EmbeddingsReadStats* stats) {
-  RowPlacer placer(node_ids, dimension);
-  LineReader reader(file.path);
-  std::string line;
-  std::vector<std::string_view> fields;
-  int64_t header_vectors = -1;
-  int64_t header_line = 0;
-  bool first = true;
-  while (reader.next(line)) {
-    split_fields(line, fields);
-    if (fields.empty()) continue;
-    const int64_t line_number = reader.line_number();
-    const auto where = [&](const std::string& message) {
-      return located(file.path, static_cast<long>(line_number), message);
-    };
-    int64_t count = 0;
-    int64_t header_dimension = 0;
-    const bool header = first && fields.size() == 2 && parse_count(fields[0], count) &&
-                        parse_count(fields[1], header_dimension);
-    first = false;
-    if (header) {
-      header_vectors = count;
-      header_line = line_number;
-      if (header_dimension != dimension) {
-        throw DataError(where("the header says the vectors have " +
-                              std::to_string(header_dimension) + " values; train.dimension is " +
-                              std::to_string(dimension) +
-                              ": set train.dimension = " + std::to_string(header_dimension)));
-      }
-      continue;
-    }
-    const int64_t values = static_cast<int64_t>(fields.size()) - 1;
-    if (values != dimension) {
-      throw DataError(where("node " + shown_id(fields[0]) + " has " + std::to_string(values) +
-                            " values; train.dimension is " + std::to_string(dimension) +
-                            (placer.vectors() == 0 && header_line == 0
-                                 ? ": set train.dimension = " + std::to_string(values)
-                                 : std::string())));
-    }
-    float* row = placer.row_for(fields[0], file.path, line_number);
-    for (int64_t j = 0; j < dimension; ++j) {
-      const std::string_view text = fields[static_cast<size_t>(j) + 1];
-      const auto result = std::from_chars(text.data(), text.data() + text.size(), row[j]);
-      if (result.ec != std::errc() || result.ptr != text.data() + text.size() ||
-          !std::isfinite(row[j])) {
-        throw DataError(where("node " + shown_id(fields[0]) + ", value " + std::to_string(j + 1) +
-                              ": " + shown_id(text) + " is not a finite number"));
-      }
-    }
-  }
-  if (header_vectors >= 0 && placer.vectors() != header_vectors) {
-    throw DataError(located(file.path, static_cast<long>(header_line),
-                            "the header says " + std::to_string(header_vectors) +
-                                " vectors; the file has " + std::to_string(placer.vectors())));
-  }
-  return placer.finish(file.path, stats);
-}
 
 struct NpyLayout {
   int itemsize = 4;  // '<f4' or '<f8'
@@ -264,7 +192,7 @@ bool starts_as_zip(const std::string& path) { return starts_with(path, "PK\x03\x
 }  // namespace
 
 Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
-                       int64_t dimension, EmbeddingsReadStats* stats) {
+                       int64_t dimension, EmbeddingsReadStats* stats, int threads) {
   if (starts_as_npy(file.path)) return read_npy(file, node_ids, dimension, stats);
   if (starts_as_zip(file.path)) return read_torch_embeddings(file, node_ids, dimension, stats);
   const bool binary = is_word2vec_binary(file.path);
@@ -276,7 +204,7 @@ Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string
                                         : " is word2vec text, whose lines name their nodes")));
   }
   return binary ? read_word2vec_binary(file, node_ids, dimension, stats)
-                : read_word2vec_text(file, node_ids, dimension, stats);
+                : read_word2vec_text(file, node_ids, dimension, stats, threads);
 }
 
 }  // namespace wb

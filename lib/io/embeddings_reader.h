@@ -34,8 +34,8 @@ struct EmbeddingsReadStats {
 // vector of another length than `dimension` (the message says which
 // train.dimension the file needs), a value that is not a finite number, a
 // header whose counts the file does not match, a truncated .npy, or a file
-// with no vector at all.
+// with no vector at all. Word2vec text is parsed on `threads` threads (0: all).
 Matrix read_embeddings(const EmbeddingsFile& file, const std::vector<std::string>& node_ids,
-                       int64_t dimension, EmbeddingsReadStats* stats = nullptr);
+                       int64_t dimension, EmbeddingsReadStats* stats = nullptr, int threads = 0);
 
 }  // namespace wb

@@ -9,7 +9,8 @@
 
 namespace wb {
 
+// Lines are formatted on `threads` threads (0: all); the file is the same on any number.
 void write_walks_text(const std::string& path, const Walks& walks,
-                      const std::vector<std::string>& node_ids);
+                      const std::vector<std::string>& node_ids, int threads = 0);
 
 }  // namespace wb

@@ -8,6 +8,7 @@
 
 #include "core/errors.h"
 #include "io/atomic_file.h"
+#include "io/ordered_text_writer.h"
 
 namespace wb {
 namespace {
@@ -36,23 +37,25 @@ void check_ids(const Matrix& m, const std::vector<std::string>& ids) {
 }  // namespace
 
 void write_word2vec_text(const std::string& path, const Matrix& m,
-                         const std::vector<std::string>& ids) {
+                         const std::vector<std::string>& ids, int threads) {
   check_ids(m, ids);
   write_atomically(path, [&](std::FILE* file) {
-    std::string line = std::to_string(m.rows) + " " + std::to_string(m.cols) + "\n";
-    std::fwrite(line.data(), 1, line.size(), file);
-    char number[32];  // a shortest float is at most 15 characters
-    for (int64_t i = 0; i < m.rows; ++i) {
-      line = ids[i];
-      const float* row = m.row(i);
-      for (int64_t j = 0; j < m.cols; ++j) {
-        const auto result = std::to_chars(number, number + sizeof(number), row[j]);
-        line.push_back(' ');
-        line.append(number, result.ptr);
-      }
-      line.push_back('\n');
-      std::fwrite(line.data(), 1, line.size(), file);
-    }
+    const std::string header = std::to_string(m.rows) + " " + std::to_string(m.cols) + "\n";
+    std::fwrite(header.data(), 1, header.size(), file);
+    write_chunks_in_order(
+        file, m.rows, 1024, threads, [&](int64_t begin, int64_t end, std::string& text) {
+          char number[32];  // a shortest float is at most 15 characters
+          for (int64_t i = begin; i < end; ++i) {
+            text += ids[i];
+            const float* row = m.row(i);
+            for (int64_t j = 0; j < m.cols; ++j) {
+              const auto result = std::to_chars(number, number + sizeof(number), row[j]);
+              text.push_back(' ');
+              text.append(number, result.ptr);
+            }
+            text.push_back('\n');
+          }
+        });
   });
 }
 

@@ -14,7 +14,9 @@ namespace wb {
 // an id is empty or holds whitespace (the format has no quoting), Error when
 // ids.size() != m.rows or the file cannot be written. Goes through
 // `path + ".tmp"` and a rename, so a crash never leaves a truncated file.
+// The lines are formatted on `threads` threads (0: all); the file is the same
+// on any number.
 void write_word2vec_text(const std::string& path, const Matrix& m,
-                         const std::vector<std::string>& ids);
+                         const std::vector<std::string>& ids, int threads = 0);
 
 }  // namespace wb

@@ -52,6 +52,7 @@ void export_run(const ExperimentConfig& config, const std::vector<std::string>& 
   const auto record = [&](const std::string& kind, const std::string& path) {
     written.emplace_back(kind, path);
   };
+  const int threads = static_cast<int>(config.experiment.threads);
   for (const auto& format : config.export_.formats) {
     if (format == "npy") {
       write_npy(path_of(artifact_files::kNpy), embeddings);
@@ -60,10 +61,10 @@ void export_run(const ExperimentConfig& config, const std::vector<std::string>& 
       write_torch_tensor(path_of(artifact_files::kTorch), embeddings);
       record("embeddings_pt", path_of(artifact_files::kTorch));
     } else if (format == "word2vec") {
-      write_word2vec_text(path_of(artifact_files::kWord2vec), embeddings, node_ids);
+      write_word2vec_text(path_of(artifact_files::kWord2vec), embeddings, node_ids, threads);
       record("embeddings_word2vec", path_of(artifact_files::kWord2vec));
     } else if (format == "walks") {
-      write_walks_text(path_of(artifact_files::kWalks), walks, node_ids);
+      write_walks_text(path_of(artifact_files::kWalks), walks, node_ids, threads);
       record("walks", path_of(artifact_files::kWalks));
     }
   }

@@ -19,8 +19,9 @@ class ExternalTrainer : public Trainer {
       throw Error("the external trainer needs the training graph's node names");
     }
     EmbeddingsReadStats stats;
-    Matrix table = read_embeddings({options.settings.embeddings, options.settings.embeddings_ids},
-                                   *options.node_ids, options.settings.dimension, &stats);
+    Matrix table =
+        read_embeddings({options.settings.embeddings, options.settings.embeddings_ids},
+                        *options.node_ids, options.settings.dimension, &stats, options.threads);
     recorder.score("train/external_vectors", static_cast<double>(stats.vectors));
     recorder.score("train/external_missing_nodes", static_cast<double>(stats.missing_nodes));
     summary.notes.push_back("embeddings: " + std::to_string(stats.vectors) + " vectors from " +
