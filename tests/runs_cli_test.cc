@@ -194,6 +194,31 @@ TEST_CASE("runs list shows each run's headline score, or the scores asked for", 
                                   Contains("node/micro_f1"));
 }
 
+TEST_CASE("runs list --sort puts the best first, and --limit keeps the best", "[cli]") {
+  RecordedRuns runs;  // link/dot/roc_auc: plain 0.5, small 0.75, large 0.875, oldest first
+  {
+    wb::RunStore store(runs.store_path());
+    wb::RunStart start;
+    start.experiment = "karate";
+    store.finish_run(store.begin_run(start), wb::RunStatus::kFinished);  // no score at all
+  }
+  auto ids = [&](const std::string& options) {
+    const auto result = run_workbench("runs list " + options + runs.store());
+    INFO(result.output);
+    REQUIRE(result.exit_code == 0);
+    return listed_ids(result.output);
+  };
+  using Ids = std::vector<int64_t>;
+  const auto sorted = ids("--sort link/dot/roc_auc");
+  REQUIRE(sorted.size() == 4);
+  CHECK(Ids(sorted.begin(), sorted.begin() + 3) == Ids{runs.large(), runs.small(), runs.plain()});
+  CHECK(ids("--sort link/dot/roc_auc --limit 2") == Ids{runs.large(), runs.small()});
+  CHECK(ids("--sort link/dot/roc_auc --ascending --limit 2") == Ids{runs.plain(), runs.small()});
+  const auto shown = run_workbench("runs list --sort link/dot/roc_auc --limit 1" + runs.store());
+  CHECK_THAT(shown.output, Contains("seconds  link/dot/roc_auc\n") && Contains("0.8750"));
+  CHECK(run_workbench("runs list --sort link/nope" + runs.store()).exit_code == 1);
+}
+
 TEST_CASE("runs show and compare print reals and counts in their shortest form", "[cli]") {
   TwoTaskRuns runs;
   const auto shown = run_workbench("runs show " + std::to_string(runs.node) + runs.store());

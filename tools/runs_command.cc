@@ -20,6 +20,8 @@ namespace {
 struct RunsArgs {
   RunFilter filter;
   std::vector<std::string> score_keys;  // `runs list --score`; empty: the headline score
+  std::string sort_key;  // `runs list --sort`: best first by this score; "": newest first
+  bool ascending = false;
   int64_t run_id = 0;
 };
 
@@ -63,6 +65,18 @@ std::string chosen_scores(const RunSummary& run, const std::vector<std::string>&
   return text;
 }
 
+// Best first by `key` (highest, or lowest when ascending), newest first among
+// equals; runs without the score last.
+void sort_by_score(std::vector<RunSummary>& runs, const std::string& key, bool ascending) {
+  std::stable_sort(runs.begin(), runs.end(), [&](const RunSummary& a, const RunSummary& b) {
+    const auto left = a.scores.find(key);
+    const auto right = b.scores.find(key);
+    if (right == b.scores.end()) return left != a.scores.end();
+    if (left == a.scores.end()) return false;
+    return ascending ? left->second < right->second : left->second > right->second;
+  });
+}
+
 // A --score key no listed run has is most likely mistyped: say which keys they have.
 void check_score_keys(const std::vector<RunSummary>& runs, const std::vector<std::string>& keys) {
   if (runs.empty()) return;
@@ -89,19 +103,27 @@ std::string joined_tags(const RunSummary& run) {
 int list_runs(const std::string& store_path, const RunsArgs& args) {
   RunStore store(store_path);
   store.reap_dead_runs();
-  const auto runs = store.list_runs(args.filter);
-  check_score_keys(runs, args.score_keys);
+  RunFilter filter = args.filter;
+  if (!args.sort_key.empty()) filter.limit = 0;  // --limit keeps the best, not the newest
+  auto runs = store.list_runs(filter);
+  if (!args.sort_key.empty()) sort_by_score(runs, args.sort_key, args.ascending);
+  if (args.filter.limit > 0 && static_cast<int64_t>(runs.size()) > args.filter.limit) {
+    runs.resize(static_cast<size_t>(args.filter.limit));
+  }
+  std::vector<std::string> keys = args.score_keys;
+  if (!args.sort_key.empty() && std::find(keys.begin(), keys.end(), args.sort_key) == keys.end()) {
+    keys.insert(keys.begin(), args.sort_key);
+  }
+  check_score_keys(runs, keys);
   std::string score_header = "score";
-  if (!args.score_keys.empty()) {
+  if (!keys.empty()) {
     score_header.clear();
-    for (const auto& key : args.score_keys)
-      score_header += (score_header.empty() ? "" : "  ") + key;
+    for (const auto& key : keys) score_header += (score_header.empty() ? "" : "  ") + key;
   }
   std::printf("%5s  %-20s  %-11s  %-24s  %-6s  %9s  %s\n", "id", "experiment", "status",
               "started (UTC)", "device", "seconds", score_header.c_str());
   for (const auto& run : runs) {
-    const std::string scores =
-        args.score_keys.empty() ? headline_score(run) : chosen_scores(run, args.score_keys);
+    const std::string scores = keys.empty() ? headline_score(run) : chosen_scores(run, keys);
     std::printf("%5lld  %-20s  %-11s  %-24s  %-6s  %9.1f  %s%s\n", static_cast<long long>(run.id),
                 run.experiment.c_str(), run.status.c_str(), run.started_at.c_str(),
                 run.device.c_str(), run.seconds, scores.c_str(), joined_tags(run).c_str());
@@ -201,6 +223,10 @@ void add_runs_command(CLI::App& app, int& exit_code) {
   list->add_option("--score", args->score_keys,
                    "Show these scores, one column each, repeatable (e.g. node/micro_f1); "
                    "without it, the run's headline score: Hadamard ROC-AUC, else Macro-F1");
+  list->add_option("--sort", args->sort_key,
+                   "Best first by this score (highest; lowest with --ascending), shown as the "
+                   "first score column; --limit then keeps the best");
+  list->add_flag("--ascending", args->ascending, "With --sort: lowest first (losses, times)");
   list->callback([args, store_path, &exit_code] { exit_code = list_runs(*store_path, *args); });
   auto* show = runs->add_subcommand("show", "Everything stored about one run");
   show->fallthrough();
