@@ -190,7 +190,7 @@ TEST_CASE("runs list shows each run's headline score, or the scores asked for", 
 
   const auto mistyped = run_workbench("runs list --score node/microf1" + runs.store());
   CHECK(mistyped.exit_code == 1);
-  CHECK_THAT(mistyped.output, Contains("--score node/microf1: none of the listed runs") &&
+  CHECK_THAT(mistyped.output, Contains("no listed run has a score named 'node/microf1'") &&
                                   Contains("node/micro_f1"));
 }
 

@@ -77,7 +77,8 @@ void sort_by_score(std::vector<RunSummary>& runs, const std::string& key, bool a
   });
 }
 
-// A --score key no listed run has is most likely mistyped: say which keys they have.
+// A --score or --sort key no listed run has is most likely mistyped: say which
+// keys they have.
 void check_score_keys(const std::vector<RunSummary>& runs, const std::vector<std::string>& keys) {
   if (runs.empty()) return;
   for (const std::string& key : keys) {
@@ -89,8 +90,8 @@ void check_score_keys(const std::vector<RunSummary>& runs, const std::vector<std
       for (const auto& score : run.scores) known.insert(score.first);
     std::string names;
     for (const auto& name : known) names += (names.empty() ? "" : ", ") + name;
-    throw Error("--score " + key + ": none of the listed runs has this score (they have: " +
-                (names.empty() ? "none" : names) + ")");
+    throw Error("no listed run has a score named '" + key +
+                "' (they have: " + (names.empty() ? "none" : names) + ")");
   }
 }
 
