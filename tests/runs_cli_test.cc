@@ -88,6 +88,14 @@ std::vector<int64_t> listed_ids(const std::string& output) {
   return ids;
 }
 
+// The ids `runs list OPTIONS` lists from the runs' store, which must succeed.
+std::vector<int64_t> listed_ids_of(const RecordedRuns& runs, const std::string& options) {
+  const auto result = run_workbench("runs list " + options + runs.store());
+  INFO(result.output);
+  REQUIRE(result.exit_code == 0);
+  return listed_ids(result.output);
+}
+
 }  // namespace
 
 TEST_CASE("runs list filters by sweep, tag, status and conditions", "[cli]") {
@@ -96,12 +104,7 @@ TEST_CASE("runs list filters by sweep, tag, status and conditions", "[cli]") {
     wb::RunStore store(runs.store_path());
     store.add_tag(runs.plain(), "baseline");
   }
-  auto ids = [&](const std::string& options) {
-    const auto result = run_workbench("runs list " + options + runs.store());
-    INFO(result.output);
-    REQUIRE(result.exit_code == 0);
-    return listed_ids(result.output);
-  };
+  auto ids = [&](const std::string& options) { return listed_ids_of(runs, options); };
   using Ids = std::vector<int64_t>;
   CHECK(ids("") == Ids{runs.large(), runs.small(), runs.plain()});
   CHECK(ids("--sweep pq") == Ids{runs.large(), runs.small()});
@@ -202,12 +205,7 @@ TEST_CASE("runs list --sort puts the best first, and --limit keeps the best", "[
     start.experiment = "karate";
     store.finish_run(store.begin_run(start), wb::RunStatus::kFinished);  // no score at all
   }
-  auto ids = [&](const std::string& options) {
-    const auto result = run_workbench("runs list " + options + runs.store());
-    INFO(result.output);
-    REQUIRE(result.exit_code == 0);
-    return listed_ids(result.output);
-  };
+  auto ids = [&](const std::string& options) { return listed_ids_of(runs, options); };
   using Ids = std::vector<int64_t>;
   const auto sorted = ids("--sort link/dot/roc_auc");
   REQUIRE(sorted.size() == 4);
