@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "core/errors.h"
+#include "core/huge_pages.h"
 #include "core/parallel.h"
 #include "train/initialization.h"
 #include "train/negative_sampler.h"
@@ -178,6 +179,9 @@ class FusedCpuTrainer : public Trainer {
     const NodeSubsampler subsampler = make_node_subsampler(walks, num_nodes, s, recorder);
     Matrix input = initial_input_embeddings(num_nodes, s.dimension, options.seed);
     Matrix output(num_nodes, s.dimension);
+    for (Matrix* table : {&input, &output}) {
+      prefer_huge_pages(table->values.data(), table->values.size() * sizeof(float));
+    }
     const LearningRateSchedule schedule{s.learning_rate, s.final_learning_rate_fraction,
                                         s.lr_schedule == "linear"};
     const int64_t walks_total = walks.num_walks * s.epochs;
