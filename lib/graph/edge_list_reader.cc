@@ -4,18 +4,16 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <deque>
 #include <exception>
 #include <functional>
-#include <future>
 #include <limits>
 #include <memory>
 #include <string_view>
 #include <vector>
 
 #include "core/errors.h"
-#include "core/parallel.h"
 #include "graph/node_index.h"
+#include "io/parsed_blocks.h"
 #include "io/text_blocks.h"
 
 namespace wb {
@@ -250,37 +248,20 @@ EdgeList read_edge_list(const std::string& path, const EdgeListFormat& format,
   TextBlockReader reader(path, options.block_bytes);
   EdgeList edges;
   EdgeAppender appender(edges, path);
-  const auto threads = static_cast<size_t>(resolve_thread_count(options.threads));
-  // Blocks are read here, in order, and parsed on up to `threads` tasks; each
-  // is appended once the blocks before it are. A read error waits behind the
-  // blocks already read, so the first bad line in the file is the one named.
-  std::deque<std::future<ParsedBlock>> in_flight;
-  std::exception_ptr read_failure;
   int64_t header_line = format.header ? 0 : -1;
-  bool more = true;
-  while (more || !in_flight.empty()) {
-    while (more && in_flight.size() < threads) {
-      TextBlock block;
-      try {
-        more = reader.next(block);
-      } catch (...) {
-        read_failure = std::current_exception();
-        more = false;
-      }
-      if (!more) break;
-      if (header_line == 0) header_line = find_header(block, format);
-      in_flight.push_back(std::async(threads > 1 ? std::launch::async : std::launch::deferred,
-                                     parse_block, std::move(block), std::cref(format),
-                                     std::cref(path), header_line));
-    }
-    if (in_flight.empty()) break;
-    const ParsedBlock parsed = in_flight.front().get();
-    in_flight.pop_front();
-    if (parsed.block->first_line == 1) appender.reserve_for(parsed, reader.plain_text_bytes());
-    appender.append(parsed);
-    if (parsed.failure) std::rethrow_exception(parsed.failure);
-  }
-  if (read_failure) std::rethrow_exception(read_failure);
+  parse_blocks_in_order(
+      reader, options.threads,
+      [&](TextBlock&& block) {
+        if (header_line == 0) header_line = find_header(block, format);
+        return [&format, &path, header_line, block = std::move(block)]() mutable {
+          return parse_block(std::move(block), format, path, header_line);
+        };
+      },
+      [&](const ParsedBlock& parsed) {
+        if (parsed.block->first_line == 1) appender.reserve_for(parsed, reader.plain_text_bytes());
+        appender.append(parsed);
+        if (parsed.failure) std::rethrow_exception(parsed.failure);
+      });
   if (edges.src.empty()) throw DataError(located(path, 0, "no edges found (empty graph)"));
   return edges;
 }

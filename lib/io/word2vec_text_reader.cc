@@ -3,14 +3,12 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <deque>
-#include <future>
 #include <memory>
 #include <string_view>
 
 #include "core/errors.h"
-#include "core/parallel.h"
 #include "io/embedding_rows.h"
+#include "io/parsed_blocks.h"
 #include "io/text_blocks.h"
 
 namespace wb {
@@ -166,32 +164,14 @@ Matrix read_word2vec_text(const EmbeddingsFile& file, const std::vector<std::str
                           int64_t dimension, EmbeddingsReadStats* stats, int threads) {
   TextBlockReader reader(file.path, kBlockBytes);
   VectorPlacer placer(file.path, node_ids, dimension);
-  const auto workers = static_cast<size_t>(resolve_thread_count(threads));
-  const auto policy = workers > 1 ? std::launch::async : std::launch::deferred;
-  // Blocks are read here, in order, and parsed on up to `workers` tasks; each
-  // is placed once the blocks before it are. A read error waits behind the
-  // blocks already read, so the first bad line in the file is the one named.
-  std::deque<std::future<ParsedBlock>> in_flight;
-  std::exception_ptr read_failure;
-  bool more = true;
-  while (more || !in_flight.empty()) {
-    while (more && in_flight.size() < workers) {
-      auto block = std::make_shared<TextBlock>();
-      try {
-        more = reader.next(*block);
-      } catch (...) {
-        read_failure = std::current_exception();
-        more = false;
-      }
-      if (!more) break;
-      in_flight.push_back(std::async(policy, parse_block, std::move(block), dimension));
-    }
-    if (in_flight.empty()) break;
-    const ParsedBlock parsed = in_flight.front().get();
-    in_flight.pop_front();
-    placer.place(parsed);
-  }
-  if (read_failure) std::rethrow_exception(read_failure);
+  parse_blocks_in_order(
+      reader, threads,
+      [dimension](TextBlock&& block) {
+        return [dimension, block = std::make_shared<const TextBlock>(std::move(block))] {
+          return parse_block(block, dimension);
+        };
+      },
+      [&](const ParsedBlock& parsed) { placer.place(parsed); });
   return placer.finish(stats);
 }
 
